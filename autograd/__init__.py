@@ -1,0 +1,26 @@
+"""chainrule's autograd: a scalar reverse-mode automatic-differentiation engine.
+
+>>> from autograd import Value
+>>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+>>> c = a * b + b**2
+>>> c.backward()
+>>> a.grad, b.grad
+(-3.0, -4.0)
+"""
+
+from autograd.engine import Constant, Value, topological_order
+from autograd.functional import detect_anomaly, grad, no_grad
+from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
+
+__all__ = [
+    "Constant",
+    "GradcheckError",
+    "GradcheckReport",
+    "Value",
+    "detect_anomaly",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "no_grad",
+    "topological_order",
+]

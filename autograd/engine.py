@@ -1,0 +1,419 @@
+"""The scalar ``Value`` node and the reverse-mode pass over its graph.
+
+A Value holds a float (``data``), the gradient the last backward pass gave it (``grad``),
+its parents (``_prev``, an ordered tuple: ``x * x`` has x twice) and the name of the op
+that made it (``_op``). The derivative rule of that op lives in the op table
+(:mod:`autograd.rules`), not in the node: a node holds no closure, so it never refers
+to itself and a dropped graph is freed by reference counting alone.
+
+The graph is only ever walked with an explicit stack (:func:`topological_order`), so
+depth is limited by memory, not by Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from numbers import Real
+from typing import Any, SupportsFloat, Union
+
+from autograd.rules import OPS
+
+__all__ = ["Constant", "Value", "topological_order"]
+
+Operand = Union["Value", float]  # int is accepted wherever float is
+
+
+class Value:
+    """A scalar node of a computation graph.
+
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x + 2 * x
+    >>> y.backward()
+    >>> y.data, x.grad
+    (15.0, 8.0)
+    """
+
+    __slots__ = ("_op", "_prev", "data", "grad", "label")
+    # numpy scalars on the left (np.float64(2) * Value(3)) defer to our reflected ops
+    # instead of building a numpy object array.
+    __array_ufunc__ = None
+
+    data: float
+    grad: Any  # a float; a Value after backward(create_graph=True)
+    label: str
+    _prev: tuple[Value, ...]
+    _op: str
+
+    def __init__(self, data: SupportsFloat, label: str = "") -> None:
+        self.data = _to_float(data, "Value")
+        self.grad = 0.0
+        self.label = str(label)
+        self._prev = ()
+        self._op = ""
+
+    # -- read-only views of the graph --------------------------------------------------
+    @property
+    def op(self) -> str:
+        """The op that produced this node ("" for a leaf)."""
+        return self._op
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operands, in order, duplicates kept (``x * x`` has two)."""
+        return self._prev
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"{type(self).__name__}(data={self.data}, grad={self.grad}{label})"
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def item(self) -> float:
+        """The data, as a float (as ``torch.Tensor.item``)."""
+        return float(self.data)
+
+    def detach(self) -> Value:
+        """A new leaf holding the same data, cut off from this graph."""
+        return Value(self.data, label=self.label)
+
+    # -- arithmetic: + and * are primitives, the rest are one-liners over them ----------
+    def __add__(self, other: Operand) -> Value:
+        if type(other) is not Value:
+            other = _operand(other, "+")
+        return _node(self.data + other.data, (self, other), "+")
+
+    def __mul__(self, other: Operand) -> Value:
+        if type(other) is not Value:
+            other = _operand(other, "*")
+        return _node(self.data * other.data, (self, other), "*")
+
+    def __pow__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return _apply("pow", self, other)  # both differentiable
+        return _apply("**", self, _operand(other, "**"))
+
+    def __rpow__(self, other: Operand) -> Value:
+        return _apply("pow", _operand(other, "**"), self)
+
+    def __neg__(self) -> Value:
+        return _node(-self.data, (self,), "neg")
+
+    def __radd__(self, other: Operand) -> Value:
+        return _operand(other, "+") + self
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _operand(other, "*") * self
+
+    def __sub__(self, other: Operand) -> Value:
+        return self + (-_operand(other, "-"))
+
+    def __rsub__(self, other: Operand) -> Value:
+        return _operand(other, "-") + (-self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        other = _operand(other, "/")
+        _check_divisor(self, other)
+        return self * other**-1
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        other = _operand(other, "/")
+        _check_divisor(other, self)
+        return other * self**-1
+
+    def __abs__(self) -> Value:
+        return _apply("abs", self)
+
+    # -- elementary functions (derivatives in autograd.rules) ---------------------------
+    def exp(self) -> Value:
+        return _apply("exp", self)
+
+    def log(self) -> Value:
+        return _apply("log", self)
+
+    def sqrt(self) -> Value:
+        return _apply("sqrt", self)
+
+    def tanh(self) -> Value:
+        return _apply("tanh", self)
+
+    def sigmoid(self) -> Value:
+        return _apply("sigmoid", self)
+
+    def relu(self) -> Value:
+        return _apply("relu", self)
+
+    def leaky_relu(self, slope: Operand = 0.01) -> Value:
+        return _apply("leaky_relu", self, _operand(slope, "leaky_relu"))
+
+    def sin(self) -> Value:
+        return _apply("sin", self)
+
+    def cos(self) -> Value:
+        return _apply("cos", self)
+
+    # -- comparisons look at the data; == and hash stay identity (Values go in sets) ----
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _compared(other, "<")
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _compared(other, "<=")
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _compared(other, ">")
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _compared(other, ">=")
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    # -- backpropagation -----------------------------------------------------------------
+    def backward(self, gradient: Operand = 1.0, create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) * gradient into the ``.grad`` of every leaf.
+
+        Intermediate nodes get this pass's gradient (never a stale one from an
+        earlier pass), so calling ``backward()`` twice adds exactly twice the leaf
+        gradients. Derivatives are evaluated at each node's *current* ``.data``:
+        change a leaf's data after the forward pass and the forward pass must be
+        run again (``detect_anomaly()`` reports such a stale graph).
+
+        With ``create_graph=True`` the gradients are themselves Values, so they can
+        be differentiated again (see also :func:`autograd.grad`).
+        """
+        order = topological_order(self)
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+        seed = _seed(gradient, create_graph)
+        self.grad = _accumulate(self.grad, seed) if create_graph else self.grad + seed
+        backpropagate(order, create_graph)
+
+
+class Constant(Value):
+    """A leaf the engine made from a plain number in an expression (the 2 in ``x * 2``)."""
+
+    __slots__ = ()
+
+
+# -- building nodes --------------------------------------------------------------------
+_new = object.__new__
+
+
+def _record(data: float, parents: tuple[Value, ...], op: str) -> Value:
+    """The node an op returns: its data, its parents and the op's name."""
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._prev = parents
+    out._op = op
+    return out
+
+
+def _leaf(data: float, parents: tuple[Value, ...], op: str) -> Value:
+    """Under ``no_grad()``: the result as a leaf, keeping no graph."""
+    return _record(data, (), "")
+
+
+def _record_checked(data: float, parents: tuple[Value, ...], op: str) -> Value:
+    """Under ``detect_anomaly()``: refuse a NaN or inf the moment an op produces it."""
+    if not math.isfinite(data):
+        raise FloatingPointError(
+            f"{op} produced {data} in the forward pass from {_describe(parents)}"
+        )
+    return _record(data, parents, op)
+
+
+# The factory every op calls; no_grad() and detect_anomaly() swap it (see set_mode),
+# so the normal path pays for no mode checks at all.
+_node: Callable[[float, tuple[Value, ...], str], Value] = _record
+_recording = True
+_anomaly = False
+
+
+def set_mode(recording: bool, anomaly: bool) -> tuple[bool, bool]:
+    """Switch graph recording and anomaly checks; return the previous modes."""
+    global _node, _recording, _anomaly
+    previous = (_recording, _anomaly)
+    _recording, _anomaly = recording, anomaly
+    if not recording:
+        _node = _leaf if not anomaly else _checked_leaf
+    else:
+        _node = _record_checked if anomaly else _record
+    return previous
+
+
+def _checked_leaf(data: float, parents: tuple[Value, ...], op: str) -> Value:
+    _record_checked(data, parents, op)
+    return _record(data, (), "")
+
+
+def constant(x: float) -> Constant:
+    c: Constant = _new(Constant)
+    c.data = x
+    c.grad = 0.0
+    c.label = ""
+    c._prev = ()
+    c._op = ""
+    return c
+
+
+def _apply(op: str, *inputs: Value) -> Value:
+    """Run op's forward function on the inputs' data; an error names the op and values."""
+    args = [x.data for x in inputs]
+    try:
+        data = OPS[op].forward(*args)
+    except (ValueError, OverflowError, ZeroDivisionError) as error:
+        message = str(error)
+        if op not in message:  # math's own "math domain error" names neither
+            message = f"{op}({', '.join(map(repr, args))}): {message}"
+        raise type(error)(message) from None
+    return _node(float(data), inputs, op)
+
+
+# -- checking operands -------------------------------------------------------------------
+def _to_float(x: Any, where: str) -> float:
+    """Accept int, float and numpy scalars; refuse bool, str, None, complex by name."""
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({x!r})")
+    try:
+        return float(x)
+    except OverflowError:
+        raise OverflowError(f"{where}: {x!r} is too large for a float") from None
+
+
+def _operand(x: Any, op: str) -> Value:
+    """A Value as it is; a plain number as a Constant node."""
+    if isinstance(x, Value):
+        return x
+    if type(x) is float:
+        return constant(x)
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise TypeError(
+            f"unsupported operand for {op}: Value and {type(x).__name__} ({x!r}); "
+            "use a Value, int or float"
+        )
+    return constant(_to_float(x, op))
+
+
+def _compared(x: Any, op: str) -> float:
+    return x.data if isinstance(x, Value) else _operand(x, op).data
+
+
+def _check_divisor(numerator: Value, divisor: Value) -> None:
+    if divisor.data == 0:
+        raise ZeroDivisionError(f"{numerator.data!r} / {divisor.data!r}: division by zero")
+
+
+def _describe(nodes: Iterable[Value]) -> str:
+    return "(" + ", ".join(repr(n.data) for n in nodes) + ")"
+
+
+# -- the graph walk and the chain rule -------------------------------------------------
+def topological_order(root: Value) -> list[Value]:
+    """Every node reachable from ``root``, each after all of its parents (root last).
+
+    An explicit stack replaces recursion, so a chain of millions of nodes is fine.
+    A node is pushed, then a ``None`` marker, then its parents: when the marker comes
+    back off the stack, all the parents have been emitted and the node can follow.
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[Value | None] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None:  # all parents of the node below are done
+            order.append(stack.pop())  # type: ignore[arg-type]
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append(node)
+        stack.append(None)
+        stack.extend(node._prev)
+    return order
+
+
+def _seed(gradient: Operand, create_graph: bool) -> Any:
+    """The gradient the pass starts from: a float, or a Value when building a graph."""
+    if isinstance(gradient, Value):
+        return gradient if create_graph else gradient.data
+    seed = _to_float(gradient, "backward")
+    return constant(seed) if create_graph else seed
+
+
+def _accumulate(total: Any, g: Any) -> Any:
+    """total + g, without a useless ``0.0 + g`` node when building a graph."""
+    if type(total) is float and total == 0.0:
+        return g
+    return total + g
+
+
+def backpropagate(order: list[Value], create_graph: bool = False) -> None:
+    """Apply the chain rule from the last node of ``order`` back to the first.
+
+    Each node's gradient is complete once every node that uses it has been
+    processed, which the reversed topological order guarantees.
+    """
+    if create_graph:
+        _backpropagate_graph(order)
+        return
+    ops = OPS
+    check = _anomaly
+    for node in reversed(order):
+        parents = node._prev
+        if not parents:
+            continue
+        rule = ops[node._op].backward
+        if check:
+            _check_stale(node)
+        if len(parents) == 2:  # the common case, unrolled: + * ** pow leaky_relu
+            a, b = parents
+            grads = rule(node.grad, node.data, a.data, b.data)
+            a.grad += grads[0]
+            b.grad += grads[1]
+        elif len(parents) == 1:
+            a = parents[0]
+            grads = rule(node.grad, node.data, a.data)
+            a.grad += grads[0]
+        else:
+            grads = rule(node.grad, node.data, *[p.data for p in parents])
+            for parent, gp in zip(parents, grads):
+                parent.grad += gp
+        if check:
+            _check_gradients(node, grads)
+
+
+def _backpropagate_graph(order: list[Value]) -> None:
+    """The same pass with Values for gradients: the rules record a differentiable graph."""
+    recording = set_mode(True, _anomaly)
+    try:
+        for node in reversed(order):
+            if node._prev:
+                grads = OPS[node._op].backward(node.grad, node, *node._prev)
+                for parent, gp in zip(node._prev, grads):
+                    parent.grad = _accumulate(parent.grad, gp)
+    finally:
+        set_mode(*recording)
+
+
+def _check_stale(node: Value) -> None:
+    """detect_anomaly: the node's data must still be its op applied to its parents."""
+    fresh = OPS[node._op].forward(*[p.data for p in node._prev])
+    if fresh != node.data and not (math.isnan(fresh) and math.isnan(node.data)):
+        raise RuntimeError(
+            f"{node._op}: its output was {node.data!r} in the forward pass but its inputs "
+            f"{_describe(node._prev)} now give {fresh!r}; a .data was changed after the "
+            "forward pass, so run the forward pass again before backward()"
+        )
+
+
+def _check_gradients(node: Value, grads: Iterable[Any]) -> None:
+    for gp in grads:
+        if not math.isfinite(gp):
+            raise FloatingPointError(
+                f"{node._op} produced gradient {gp} in the backward pass, inputs "
+                f"{_describe(node._prev)}, output {node.data!r}, upstream gradient {node.grad!r}"
+            )

@@ -1,0 +1,1 @@
+"""chainrule's nn: neurons, layers, MLPs, losses and optimizers built from autograd Values."""
