@@ -8,7 +8,7 @@
 (-3.0, -4.0)
 """
 
-from autograd.engine import Constant, Value, topological_order
+from autograd.engine import Constant, Value, dot, topological_order
 from autograd.functional import detect_anomaly, grad, no_grad
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 
@@ -18,6 +18,7 @@ __all__ = [
     "GradcheckReport",
     "Value",
     "detect_anomaly",
+    "dot",
     "grad",
     "gradcheck",
     "gradgradcheck",

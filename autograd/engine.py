@@ -19,7 +19,7 @@ from typing import Any, SupportsFloat, Union
 
 from autograd.rules import OPS
 
-__all__ = ["Constant", "Value", "topological_order"]
+__all__ = ["Constant", "Value", "dot", "topological_order"]
 
 Operand = Union["Value", float]  # int is accepted wherever float is
 
@@ -189,6 +189,24 @@ class Value:
         seed = _seed(gradient, create_graph)
         self.grad = _accumulate(self.grad, seed) if create_graph else self.grad + seed
         backpropagate(order, create_graph)
+
+
+def dot(weights: Iterable[Value], inputs: Iterable[Operand], bias: Operand = 0.0) -> Value:
+    """bias + sum_i weights[i] * inputs[i] as one node: a neuron's weighted sum, fused.
+
+    The same number as the unfused expression, with far fewer nodes to build and walk.
+
+    >>> w, b = [Value(2.0), Value(-1.0)], Value(0.5)
+    >>> out = dot(w, [3.0, 4.0], b)
+    >>> out.backward()
+    >>> out.data, [wi.grad for wi in w], b.grad
+    (2.5, [3.0, 4.0], 1.0)
+    """
+    ws = [_operand(w, "dot") for w in weights]
+    xs = [_operand(x, "dot") for x in inputs]
+    if len(ws) != len(xs):
+        raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
+    return _apply("dot", *ws, *xs, _operand(bias, "dot"))
 
 
 class Constant(Value):

@@ -29,7 +29,10 @@ __all__ = ["OPS", "Op", "op"]
 
 
 class Op(NamedTuple):
-    """One op: how to compute it, and how its output's gradient flows to its inputs."""
+    """One op: how to compute it, and how its output's gradient flows to its inputs.
+
+    ``arity`` is the number of inputs, or -1 for an op that takes any number.
+    """
 
     name: str
     arity: int
@@ -220,6 +223,23 @@ def _leaky_relu(g: Any, ans: Any, a: Any, slope: Any) -> tuple[Any, ...]:
 @op("abs", 1, abs)
 def _abs(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
     return (g * _sign(a),)
+
+
+def _dot_forward(*args: float) -> float:
+    n = (len(args) - 1) // 2
+    total = args[-1]  # the bias first, then w0*x0, w1*x1, ... as a neuron's sum adds them
+    for w, x in zip(args[:n], args[n : 2 * n]):
+        total += w * x
+    return total
+
+
+# dot(w, x, b) = b + sum_i w_i x_i, one node for a whole weighted sum (the training fast
+# path): d/dw_i = x_i, d/dx_i = w_i, d/db = 1. Inputs are ordered w_0..w_n-1, x_0..x_n-1, b.
+@op("dot", -1, _dot_forward)
+def _dot(g: Any, ans: Any, *args: Any) -> tuple[Any, ...]:
+    n = (len(args) - 1) // 2
+    weights, inputs = args[:n], args[n : 2 * n]
+    return (*[g * x for x in inputs], *[g * w for w in weights], g)
 
 
 @op("sin", 1, math.sin)
