@@ -1,7 +1,7 @@
 """The scalar ``Value`` node and the reverse-mode pass over its graph.
 
 A Value holds a float (``data``), the gradient the last backward pass gave it (``grad``),
-its parents (``_prev``, an ordered tuple: ``x * x`` has x twice) and the name of the op
+its parents (``parents``, an ordered tuple: ``x * x`` has x twice) and the name of the op
 that made it (``_op``). The derivative rule of that op lives in the op table
 (:mod:`autograd.rules`), not in the node: a node holds no closure, so it never refers
 to itself and a dropped graph is freed by reference counting alone.
@@ -34,7 +34,11 @@ class Value:
     (15.0, 8.0)
     """
 
-    __slots__ = ("_op", "_prev", "data", "grad", "label")
+    # The parents live in two slots, not a tuple: one object per node instead of two, which
+    # saves memory and halves the objects the cyclic garbage collector has to scan.
+    #   leaf: _a = _b = None;  unary op: _a = parent;  binary op: _a, _b = parents;
+    #   n-ary op (dot): _a = the tuple of parents, _b = None.
+    __slots__ = ("_a", "_b", "_op", "data", "grad", "label")
     # numpy scalars on the left (np.float64(2) * Value(3)) defer to our reflected ops
     # instead of building a numpy object array.
     __array_ufunc__ = None
@@ -42,14 +46,15 @@ class Value:
     data: float
     grad: Any  # a float; a Value after backward(create_graph=True)
     label: str
-    _prev: tuple[Value, ...]
+    _a: Any  # None, a Value, or a tuple of Values (see above)
+    _b: Value | None
     _op: str
 
     def __init__(self, data: SupportsFloat, label: str = "") -> None:
         self.data = _to_float(data, "Value")
         self.grad = 0.0
         self.label = str(label)
-        self._prev = ()
+        self._a = self._b = None
         self._op = ""
 
     # -- read-only views of the graph --------------------------------------------------
@@ -61,7 +66,17 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operands, in order, duplicates kept (``x * x`` has two)."""
-        return self._prev
+        a, b = self._a, self._b
+        if b is not None:
+            return (a, b)
+        if a is None:
+            return ()
+        return a if type(a) is tuple else (a,)
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """micrograd's name for the parents (its drawing code reads it)."""
+        return self.parents
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -82,12 +97,12 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = _operand(other, "+")
-        return _node(self.data + other.data, (self, other), "+")
+        return _node(self.data + other.data, self, other, "+")
 
     def __mul__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = _operand(other, "*")
-        return _node(self.data * other.data, (self, other), "*")
+        return _node(self.data * other.data, self, other, "*")
 
     def __pow__(self, other: Operand) -> Value:
         if isinstance(other, Value):
@@ -98,7 +113,7 @@ class Value:
         return _apply("pow", _operand(other, "**"), self)
 
     def __neg__(self) -> Value:
-        return _node(-self.data, (self,), "neg")
+        return _node(-self.data, self, None, "neg")
 
     def __radd__(self, other: Operand) -> Value:
         return _operand(other, "+") + self
@@ -184,7 +199,7 @@ class Value:
         """
         order = topological_order(self)
         for node in order:
-            if node._prev:
+            if node._a is not None:
                 node.grad = 0.0
         seed = _seed(gradient, create_graph)
         self.grad = _accumulate(self.grad, seed) if create_graph else self.grad + seed
@@ -202,11 +217,13 @@ def dot(weights: Iterable[Value], inputs: Iterable[Operand], bias: Operand = 0.0
     >>> out.data, [wi.grad for wi in w], b.grad
     (2.5, [3.0, 4.0], 1.0)
     """
-    ws = [_operand(w, "dot") for w in weights]
-    xs = [_operand(x, "dot") for x in inputs]
+    ws, xs = tuple(weights), tuple(inputs)
     if len(ws) != len(xs):
         raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
-    return _apply("dot", *ws, *xs, _operand(bias, "dot"))
+    parents: tuple[Any, ...] = (*ws, *xs, bias)
+    if not _NODE_TYPES.issuperset(map(type, parents)):  # checked in C: no loop in Python
+        parents = tuple(_operand(p, "dot") for p in parents)  # numbers become Constants
+    return _node(OPS["dot"].forward(*[p.data for p in parents]), parents, None, "dot")
 
 
 class Constant(Value):
@@ -215,38 +232,42 @@ class Constant(Value):
     __slots__ = ()
 
 
+_NODE_TYPES = frozenset({Value, Constant})
+
 # -- building nodes --------------------------------------------------------------------
 _new = object.__new__
 
 
-def _record(data: float, parents: tuple[Value, ...], op: str) -> Value:
-    """The node an op returns: its data, its parents and the op's name."""
+def _record(data: float, a: Any, b: Value | None, op: str) -> Value:
+    """The node an op returns: its data, its parents (``_a``, ``_b``) and the op's name."""
     out: Value = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out._prev = parents
+    out._a = a
+    out._b = b
     out._op = op
     return out
 
 
-def _leaf(data: float, parents: tuple[Value, ...], op: str) -> Value:
+def _leaf(data: float, a: Any, b: Value | None, op: str) -> Value:
     """Under ``no_grad()``: the result as a leaf, keeping no graph."""
-    return _record(data, (), "")
+    return _record(data, None, None, "")
 
 
-def _record_checked(data: float, parents: tuple[Value, ...], op: str) -> Value:
+def _record_checked(data: float, a: Any, b: Value | None, op: str) -> Value:
     """Under ``detect_anomaly()``: refuse a NaN or inf the moment an op produces it."""
+    node = _record(data, a, b, op)
     if not math.isfinite(data):
         raise FloatingPointError(
-            f"{op} produced {data} in the forward pass from {_describe(parents)}"
+            f"{op} produced {data} in the forward pass from {_describe(node.parents)}"
         )
-    return _record(data, parents, op)
+    return node
 
 
 # The factory every op calls; no_grad() and detect_anomaly() swap it (see set_mode),
 # so the normal path pays for no mode checks at all.
-_node: Callable[[float, tuple[Value, ...], str], Value] = _record
+_node: Callable[[float, Any, Value | None, str], Value] = _record
 _recording = True
 _anomaly = False
 
@@ -263,9 +284,9 @@ def set_mode(recording: bool, anomaly: bool) -> tuple[bool, bool]:
     return previous
 
 
-def _checked_leaf(data: float, parents: tuple[Value, ...], op: str) -> Value:
-    _record_checked(data, parents, op)
-    return _record(data, (), "")
+def _checked_leaf(data: float, a: Any, b: Value | None, op: str) -> Value:
+    _record_checked(data, a, b, op)
+    return _record(data, None, None, "")
 
 
 def constant(x: float) -> Constant:
@@ -273,22 +294,23 @@ def constant(x: float) -> Constant:
     c.data = x
     c.grad = 0.0
     c.label = ""
-    c._prev = ()
+    c._a = c._b = None
     c._op = ""
     return c
 
 
-def _apply(op: str, *inputs: Value) -> Value:
+def _apply(op: str, a: Value, b: Value | None = None) -> Value:
     """Run op's forward function on the inputs' data; an error names the op and values."""
-    args = [x.data for x in inputs]
+    forward = OPS[op].forward
     try:
-        data = OPS[op].forward(*args)
+        data = forward(a.data) if b is None else forward(a.data, b.data)
     except (ValueError, OverflowError, ZeroDivisionError) as error:
         message = str(error)
         if op not in message:  # math's own "math domain error" names neither
+            args = [a.data] if b is None else [a.data, b.data]
             message = f"{op}({', '.join(map(repr, args))}): {message}"
         raise type(error)(message) from None
-    return _node(float(data), inputs, op)
+    return _node(float(data), a, b, op)
 
 
 # -- checking operands -------------------------------------------------------------------
@@ -348,9 +370,20 @@ def topological_order(root: Value) -> list[Value]:
         if node in visited:
             continue
         visited.add(node)
+        a = node._a
+        if a is None:  # a leaf has no parents to wait for
+            order.append(node)
+            continue
         stack.append(node)
         stack.append(None)
-        stack.extend(node._prev)
+        b = node._b
+        if b is not None:
+            stack.append(b)
+            stack.append(a)
+        elif type(a) is tuple:
+            stack.extend(a)
+        else:
+            stack.append(a)
     return order
 
 
@@ -381,24 +414,23 @@ def backpropagate(order: list[Value], create_graph: bool = False) -> None:
     ops = OPS
     check = _anomaly
     for node in reversed(order):
-        parents = node._prev
-        if not parents:
+        a = node._a
+        if a is None:  # a leaf
             continue
         rule = ops[node._op].backward
         if check:
             _check_stale(node)
-        if len(parents) == 2:  # the common case, unrolled: + * ** pow leaky_relu
-            a, b = parents
+        b = node._b
+        if b is not None:  # binary: + * ** pow leaky_relu
             grads = rule(node.grad, node.data, a.data, b.data)
             a.grad += grads[0]
             b.grad += grads[1]
-        elif len(parents) == 1:
-            a = parents[0]
+        elif type(a) is not tuple:  # unary
             grads = rule(node.grad, node.data, a.data)
             a.grad += grads[0]
-        else:
-            grads = rule(node.grad, node.data, *[p.data for p in parents])
-            for parent, gp in zip(parents, grads):
+        else:  # n-ary: dot
+            grads = rule(node.grad, node.data, *[p.data for p in a])
+            for parent, gp in zip(a, grads):
                 parent.grad += gp
         if check:
             _check_gradients(node, grads)
@@ -409,9 +441,10 @@ def _backpropagate_graph(order: list[Value]) -> None:
     recording = set_mode(True, _anomaly)
     try:
         for node in reversed(order):
-            if node._prev:
-                grads = OPS[node._op].backward(node.grad, node, *node._prev)
-                for parent, gp in zip(node._prev, grads):
+            if node._a is not None:
+                parents = node.parents
+                grads = OPS[node._op].backward(node.grad, node, *parents)
+                for parent, gp in zip(parents, grads):
                     parent.grad = _accumulate(parent.grad, gp)
     finally:
         set_mode(*recording)
@@ -419,11 +452,11 @@ def _backpropagate_graph(order: list[Value]) -> None:
 
 def _check_stale(node: Value) -> None:
     """detect_anomaly: the node's data must still be its op applied to its parents."""
-    fresh = OPS[node._op].forward(*[p.data for p in node._prev])
+    fresh = OPS[node._op].forward(*[p.data for p in node.parents])
     if fresh != node.data and not (math.isnan(fresh) and math.isnan(node.data)):
         raise RuntimeError(
             f"{node._op}: its output was {node.data!r} in the forward pass but its inputs "
-            f"{_describe(node._prev)} now give {fresh!r}; a .data was changed after the "
+            f"{_describe(node.parents)} now give {fresh!r}; a .data was changed after the "
             "forward pass, so run the forward pass again before backward()"
         )
 
@@ -433,5 +466,5 @@ def _check_gradients(node: Value, grads: Iterable[Any]) -> None:
         if not math.isfinite(gp):
             raise FloatingPointError(
                 f"{node._op} produced gradient {gp} in the backward pass, inputs "
-                f"{_describe(node._prev)}, output {node.data!r}, upstream gradient {node.grad!r}"
+                f"{_describe(node.parents)}, output {node.data!r}, upstream gradient {node.grad!r}"
             )

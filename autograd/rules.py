@@ -22,6 +22,7 @@ and a line in the test domains (``tests/domains.py``); a test checks all three a
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -227,10 +228,8 @@ def _abs(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
 
 def _dot_forward(*args: float) -> float:
     n = (len(args) - 1) // 2
-    total = args[-1]  # the bias first, then w0*x0, w1*x1, ... as a neuron's sum adds them
-    for w, x in zip(args[:n], args[n : 2 * n]):
-        total += w * x
-    return total
+    # the bias first, then + w0*x0 + w1*x1 ..., as a neuron's sum adds them (the loop is in C)
+    return sum(map(operator.mul, args[:n], args[n : 2 * n]), args[-1])
 
 
 # dot(w, x, b) = b + sum_i w_i x_i, one node for a whole weighted sum (the training fast
