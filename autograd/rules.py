@@ -172,7 +172,9 @@ def _pow_const(g: Any, ans: Any, a: Any, c: Any) -> tuple[Any, ...]:
 # At a = 0 (with b >= 0) d/db is taken as 0 and for a < 0 it is NaN, as in PyTorch.
 @op("pow", 2, _pow_forward)
 def _pow(g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    ga = 0.0 if number(b) == 0 else g * b * power(a, b - 1)
+    # At b = 0 d/da is 0, but kept as the expression b a^(b-1) so that its own derivative
+    # in b, a^(b-1), is right at second order; only 0 ** 0 (where it is 0 * inf) is cut.
+    ga = 0.0 if number(b) == 0 and number(a) == 0 else g * b * power(a, b - 1)
     if a > 0:
         gb = g * ans * log(a)
     elif a == 0:

@@ -1,0 +1,117 @@
+"""Higher-order derivatives: grad(create_graph=True) against sympy's symbolic ones."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sympy
+
+from autograd import Value, grad
+
+x_, y_ = sympy.symbols("x y", real=True)
+
+# (name, the expression on Values, the same expression in sympy, a point)
+CASES: list[tuple[str, Callable[[Any, Any], Any], Any, tuple[float, float]]] = [
+    ("tanh", lambda x, y: x.tanh() * y, sympy.tanh(x_) * y_, (0.7, -1.3)),
+    ("sigmoid", lambda x, y: (x * y).sigmoid(), 1 / (1 + sympy.exp(-x_ * y_)), (0.4, 1.7)),
+    ("x ** y", lambda x, y: x**y, x_**y_, (1.3, 2.5)),
+    ("x ** y at y = 0", lambda x, y: x**y, x_**y_, (1.3, 0.0)),
+    ("x ** y at y = 1", lambda x, y: x**y, x_**y_, (0.6, 1.0)),
+    ("2 ** (x y)", lambda x, y: 2 ** (x * y), 2 ** (x_ * y_), (0.3, -1.1)),
+    ("x ** 3 / y", lambda x, y: x**3 / y, x_**3 / y_, (-1.2, 0.8)),
+    ("2 / x - y", lambda x, y: 2 / x - y, 2 / x_ - y_, (0.9, 0.2)),
+    ("1 - x y", lambda x, y: 1 - x * y, 1 - x_ * y_, (0.9, 0.2)),
+    (
+        "exp log",
+        lambda x, y: (x * y).exp() + x.log(),
+        sympy.exp(x_ * y_) + sympy.log(x_),
+        (0.5, 0.5),
+    ),
+    ("sqrt", lambda x, y: (x * x + y).sqrt(), sympy.sqrt(x_**2 + y_), (1.5, 0.3)),
+    ("sin cos", lambda x, y: x.sin() * y.cos(), sympy.sin(x_) * sympy.cos(y_), (0.3, 2.1)),
+    ("abs", lambda x, y: abs(x) * y**2, sympy.Abs(x_) * y_**2, (-0.7, 1.4)),
+    ("relu", lambda x, y: (x * y).relu() ** 2, (x_ * y_) ** 2, (1.5, 0.5)),
+    (
+        "leaky_relu, learnable slope",
+        lambda x, y: x.leaky_relu(y) * x,
+        x_ * y_ * x_,
+        (-0.8, 0.3),
+    ),
+]
+
+
+def close(engine: float, exact: float) -> bool:
+    return abs(engine - exact) <= 1e-9 + 1e-7 * abs(exact)
+
+
+@pytest.mark.parametrize(("name", "fn", "expr", "point"), CASES, ids=[c[0] for c in CASES])
+def test_second_derivatives_match_sympy(
+    name: str, fn: Callable[[Any, Any], Any], expr: Any, point: tuple[float, float]
+) -> None:
+    x, y = Value(point[0]), Value(point[1])
+    first = grad(fn(x, y), [x, y], create_graph=True)
+    at = {x_: sympy.Float(point[0], 30), y_: sympy.Float(point[1], 30)}
+    for g, var in zip(first, (x_, y_)):
+        assert isinstance(g, Value)
+        assert close(g.data, float(sympy.diff(expr, var).evalf(30, subs=at)))
+    for i, var_i in enumerate((x_, y_)):
+        row = grad(first[i], [x, y])
+        for j, var_j in enumerate((x_, y_)):
+            exact = float(sympy.diff(expr, var_i, var_j).evalf(30, subs=at))
+            assert close(row[j], exact), f"d2/d{var_i}d{var_j}: {row[j]!r} != {exact!r}"
+
+
+def test_mixed_partials_of_pow_at_zero_exponent() -> None:
+    """d2(x**y)/dx dy = 1/x at y = 0, whichever order it is taken in (was 0 one way)."""
+    x, y = Value(2.0), Value(0.0)
+    dx, dy = grad(x**y, [x, y], create_graph=True)
+    assert grad(dx, [y]) == [0.5]
+    assert grad(dy, [x]) == [0.5]
+
+
+def test_third_derivative() -> None:
+    x = Value(0.5)
+    (d1,) = grad(x.tanh(), [x], create_graph=True)
+    (d2,) = grad(d1, [x], create_graph=True)
+    (d3,) = grad(d2, [x])
+    t = math.tanh(0.5)
+    assert math.isclose(d3, -2 * (1 - t * t) * (1 - 3 * t * t), rel_tol=1e-12)
+
+
+def test_backward_with_create_graph_leaves_differentiable_grads() -> None:
+    x = Value(3.0)
+    y = x**3
+    y.backward(create_graph=True)
+    assert isinstance(x.grad, Value)
+    assert x.grad.data == 27.0  # 3 x^2
+    (d2,) = grad(x.grad, [x])
+    assert d2 == 18.0  # 6 x
+
+
+def test_grad_of_unused_input_is_zero() -> None:
+    x, unused = Value(1.0), Value(2.0)
+    assert grad(x * 2, [x, unused]) == [2.0, 0.0]
+    first = grad(x * 2, [x, unused], create_graph=True)
+    assert all(isinstance(g, Value) for g in first)
+    assert [g.data for g in first] == [2.0, 0.0]
+
+
+def test_grad_does_not_touch_grad_attributes() -> None:
+    x, w = Value(2.0), Value(-1.0)
+    y = (x * w).tanh()
+    y.backward()
+    before = (x.grad, w.grad, y.grad)
+    grad(y, [x, w])
+    grad(y, [x, w], create_graph=True)
+    assert (x.grad, w.grad, y.grad) == before
+
+
+def test_grad_rejects_non_values() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="output must be a Value"):
+        grad(2.0, [x])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"inputs must be Values.*float"):
+        grad(x * 2, [1.0])  # type: ignore[list-item]
