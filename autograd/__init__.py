@@ -8,6 +8,7 @@
 (-3.0, -4.0)
 """
 
+from autograd.draw import draw_dot
 from autograd.engine import Constant, Value, dot, topological_order
 from autograd.functional import detect_anomaly, grad, no_grad
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
@@ -19,6 +20,7 @@ __all__ = [
     "Value",
     "detect_anomaly",
     "dot",
+    "draw_dot",
     "grad",
     "gradcheck",
     "gradgradcheck",
