@@ -197,10 +197,7 @@ class Value:
         With ``create_graph=True`` the gradients are themselves Values, so they can
         be differentiated again (see also :func:`autograd.grad`).
         """
-        order = topological_order(self)
-        for node in order:
-            if node._a is not None:
-                node.grad = 0.0
+        order = _backward_order(self)  # also resets the intermediate nodes' grads to 0.0
         seed = _seed(gradient, create_graph)
         self.grad = _accumulate(self.grad, seed) if create_graph else self.grad + seed
         backpropagate(order, create_graph)
@@ -383,6 +380,41 @@ def topological_order(root: Value) -> list[Value]:
         elif type(a) is tuple:
             stack.extend(a)
         else:
+            stack.append(a)
+    return order
+
+
+def _backward_order(root: Value) -> list[Value]:
+    """The nodes a backward pass processes: root and its ancestors except the leaves.
+
+    The same walk as :func:`topological_order`, but a leaf only ever receives gradient,
+    so it needs no place in the order and is never pushed; and each node's ``grad`` is
+    reset to 0.0 while the walk holds it (a second pass over a graph bigger than the CPU
+    cache would cost a cache miss per node).
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[Value | None] = [root] if root._a is not None else []
+    while stack:
+        node = stack.pop()
+        if node is None:  # all parents of the node below are done
+            order.append(stack.pop())  # type: ignore[arg-type]
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        node.grad = 0.0
+        stack.append(node)
+        stack.append(None)
+        a, b = node._a, node._b
+        if b is not None:
+            if b._a is not None:
+                stack.append(b)
+            if a._a is not None:
+                stack.append(a)
+        elif type(a) is tuple:
+            stack.extend([p for p in a if p._a is not None])
+        elif a._a is not None:
             stack.append(a)
     return order
 
