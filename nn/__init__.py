@@ -1,1 +1,81 @@
-"""chainrule's nn: neurons, layers, MLPs, losses and optimizers built from autograd Values."""
+"""chainrule's nn: neurons, layers, MLPs, losses, optimizers, data sets and a training loop.
+
+Everything a notebook needs is importable from ``nn`` directly:
+
+>>> from nn import MLP, cross_entropy
+>>> model = MLP(2, [8, 3], seed=0)
+>>> loss = cross_entropy(model([0.5, -0.2]), 2)
+>>> loss.backward()
+>>> any(p.grad != 0 for p in model.parameters())
+True
+"""
+
+from nn import datasets, optim, utils
+from nn.checkpoint import CheckpointError, load, save
+from nn.datasets import (
+    make_blobs,
+    make_circles,
+    make_moons,
+    make_spirals,
+    make_xor,
+    train_test_split,
+)
+from nn.layers import ACTIVATIONS, MLP, Dropout, Layer, Neuron, Sequential
+from nn.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    mse_loss,
+)
+from nn.module import Module
+from nn.optim import SGD, Adam, AdamW, RMSprop
+from nn.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, StepLR
+from nn.stats import FlowReport, dead_relu_fraction, grad_norms, gradient_flow
+from nn.train import History, evaluate, fit
+from nn.utils import clip_grad_norm_, clip_grad_value_
+
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "CheckpointError",
+    "CosineAnnealingLR",
+    "Dropout",
+    "ExponentialLR",
+    "FlowReport",
+    "History",
+    "LambdaLR",
+    "Layer",
+    "LinearLR",
+    "Module",
+    "Neuron",
+    "RMSprop",
+    "Sequential",
+    "StepLR",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "cross_entropy",
+    "datasets",
+    "dead_relu_fraction",
+    "evaluate",
+    "fit",
+    "grad_norms",
+    "gradient_flow",
+    "hinge_loss",
+    "load",
+    "make_blobs",
+    "make_circles",
+    "make_moons",
+    "make_spirals",
+    "make_xor",
+    "mse_loss",
+    "optim",
+    "save",
+    "train_test_split",
+    "utils",
+]
