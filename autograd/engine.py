@@ -214,13 +214,19 @@ def dot(weights: Iterable[Value], inputs: Iterable[Operand], bias: Operand = 0.0
     >>> out.data, [wi.grad for wi in w], b.grad
     (2.5, [3.0, 4.0], 1.0)
     """
-    ws, xs = tuple(weights), tuple(inputs)
-    if len(ws) != len(xs):
-        raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
-    parents: tuple[Any, ...] = (*ws, *xs, bias)
-    if not _NODE_TYPES.issuperset(map(type, parents)):  # checked in C: no loop in Python
-        parents = tuple(_operand(p, "dot") for p in parents)  # numbers become Constants
-    return _node(OPS["dot"].forward(*[p.data for p in parents]), parents, None, "dot")
+    ws = tuple(weights)
+    parents: tuple[Any, ...] = (*ws, *inputs, bias)
+    if len(parents) != 2 * len(ws) + 1:
+        raise ValueError(f"dot: {len(ws)} weights but {len(parents) - 1 - len(ws)} inputs")
+    forward = OPS["dot"].forward
+    try:  # the common case, all Values, without a type check per operand
+        data = forward(*[p.data for p in parents])
+    except (AttributeError, TypeError):
+        data = None
+    if type(data) is not float:  # numbers become Constants; anything else is refused by name
+        parents = tuple([p if isinstance(p, Value) else _operand(p, "dot") for p in parents])
+        data = forward(*[p.data for p in parents])
+    return _node(data, parents, None, "dot")
 
 
 class Constant(Value):
@@ -228,8 +234,6 @@ class Constant(Value):
 
     __slots__ = ()
 
-
-_NODE_TYPES = frozenset({Value, Constant})
 
 # -- building nodes --------------------------------------------------------------------
 _new = object.__new__
@@ -307,7 +311,7 @@ def _apply(op: str, a: Value, b: Value | None = None) -> Value:
             args = [a.data] if b is None else [a.data, b.data]
             message = f"{op}({', '.join(map(repr, args))}): {message}"
         raise type(error)(message) from None
-    return _node(float(data), a, b, op)
+    return _node(data, a, b, op)  # every forward function returns a float
 
 
 # -- checking operands -------------------------------------------------------------------
@@ -461,6 +465,10 @@ def backpropagate(order: list[Value], create_graph: bool = False) -> None:
             grads = rule(node.grad, node.data, a.data)
             a.grad += grads[0]
         else:  # n-ary: dot
+            accumulate = ops[node._op].accumulate
+            if accumulate is not None and not check:
+                accumulate(node.grad, a)
+                continue
             grads = rule(node.grad, node.data, *[p.data for p in a])
             for parent, gp in zip(a, grads):
                 parent.grad += gp
