@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 import uuid
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -65,6 +66,10 @@ _HEAT_LOW, _HEAT_HIGH, _HEAT_BAD = (255, 255, 255), (230, 85, 13), "#ff66ff"
 # Graphviz's HTML-like labels, cannot hold them, and a reader should see that they are there.
 _VISIBLE = {c: 0x2400 + c for c in range(32) if c != 10} | {0x7F: 0x2421}
 _VISIBLE |= {0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD}  # not characters at all in XML
+
+
+# Line breaks as str.splitlines sees them (a trailing one kept): each starts a new line.
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 class GraphTooLargeError(ValueError):
@@ -591,8 +596,8 @@ def _as_values(obj: Value | Iterable[Value] | None, where: str) -> list[Value]:
 def _escape(text: str) -> str:
     """User text as HTML-like label content: escaped, control characters made visible,
     line breaks as <br/>. Nothing in it can end the label or inject DOT."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").translate(_VISIBLE).split("\n")
-    return "<br/>".join(html.escape(line, quote=True) for line in lines)
+    lines = _LINE_BREAK.split(text)
+    return "<br/>".join(html.escape(line.translate(_VISIBLE), quote=True) for line in lines)
 
 
 def _html_label(text: str) -> str:

@@ -1,0 +1,390 @@
+"""draw_dot's DOT text, read back by tests/drawing_helpers.py: no renderer needed."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from drawing_helpers import (
+    Dot,
+    ToyLayer,
+    ToyNeuron,
+    as_shown,
+    cells,
+    grad_text,
+    graphs,
+    hostile_labels,
+    parse,
+    toy_mlp_graph,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Constant, Value, draw_dot, topological_order
+from autograd.draw import GraphTooLargeError
+from autograd.rules import OPS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ids(root: Value) -> dict[Value, str]:
+    """The documented IDs: n0, n1, ... in topological order."""
+    return {node: f"n{i}" for i, node in enumerate(topological_order(root))}
+
+
+def drawn(root: Value, **options: object) -> Dot:
+    return parse(draw_dot(root, **options).source)  # type: ignore[arg-type]
+
+
+# -- structure: one box per Value, one ellipse per op, one edge per use -------------------
+@settings(max_examples=60)
+@given(graphs())
+def test_one_edge_per_use_of_each_operand(graph: tuple[Value, list[Value]]) -> None:
+    root, _ = graph
+    d, names = drawn(root, max_nodes=None), ids(root)
+    ops = [n for n in names if n.op]
+    assert set(d.nodes) == set(names.values()) | {f"{names[n]}_op" for n in ops}
+    for node in ops:
+        op_id = f"{names[node]}_op"
+        assert Counter(d.into(op_id)) == Counter(names[p] for p in node.parents)
+        assert d.edges_from(op_id) == [names[node]]
+    assert len(d.edges) == sum(len(n.parents) + 1 for n in ops)
+
+
+def test_a_square_has_two_edges_into_its_multiplication() -> None:
+    x = Value(3.0, label="x")
+    y = x * x
+    d = drawn(y)
+    assert d.into("n1_op") == ["n0", "n0"]  # micrograd's set of parents draws one
+
+
+def test_numbers_folded_into_an_op_are_drawn_as_constants() -> None:
+    x = Value(3.0, label="x")
+    y = x * 2 + Value(2.0, label="two")
+    y.backward()
+    d, names = drawn(y), ids(y)
+    (constant,) = [n for n in names if isinstance(n, Constant)]
+    box = d.nodes[names[constant]]
+    assert cells(box["label"]) == ["2.000"]  # the number, no grad: it is not a variable
+    assert "dashed" in box["style"]
+    two = d.nodes[names[y.parents[1]]]
+    assert cells(two["label"]) == ["two", "data 2.000", "grad 1.000"]
+    assert "dashed" not in two["style"]
+
+
+def test_inputs_parameters_constants_and_the_output_look_different() -> None:
+    x, w = Value(1.5, label="x"), Value(-0.5, label="w")
+    hidden = x * w
+    y = (hidden + 1).tanh()
+    names = ids(y)
+    d = drawn(y, params=[w])
+    look = {
+        kind: {k: v for k, v in d.nodes[names[node]].items() if k != "label"}
+        for kind, node in {
+            "input": x,
+            "parameter": w,
+            "intermediate": hidden,
+            "constant": y.parents[0].parents[1],
+            "output": y,
+        }.items()
+    }
+    styles = list(look.values())
+    assert all(a != b for i, a in enumerate(styles) for b in styles[i + 1 :]), look
+
+
+def test_parameter_names_come_from_a_params_dict() -> None:
+    w = Value(0.5)
+    y = w * 3
+    d = drawn(y, params={"weight": w})
+    assert cells(d.nodes["n0"]["label"])[0] == "weight"
+
+
+@pytest.mark.parametrize(("precision", "text"), [(1, "0.3"), (3, "0.333"), (6, "0.333333")])
+def test_precision_is_significant_digits(precision: int, text: str) -> None:
+    y = Value(1 / 3) * 1
+    d = drawn(y, precision=precision)
+    assert f"data {text}" in cells(d.nodes["n0"]["label"])
+
+
+def test_numbers_keep_trailing_zeros_and_show_non_finite_values() -> None:
+    y = Value(2.0) + Value(math.inf)
+    labels = [cells(a["label"]) for a in drawn(y).nodes.values()]
+    assert ["data 2.000", "grad 0.000"] in labels
+    assert ["data inf", "grad 0.000"] in labels
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_rankdir(rankdir: str) -> None:
+    assert f"rankdir={rankdir}," in draw_dot(Value(1.0) * 2, rankdir=rankdir).source
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "words"),
+    [
+        ({"rankdir": "sideways"}, ValueError, "'sideways'"),
+        ({"precision": 0}, ValueError, "precision"),
+        ({"precision": 2.5}, TypeError, "precision"),
+        ({"format": "gif"}, ValueError, "'gif'"),
+        ({"max_nodes": "many"}, TypeError, "max_nodes"),
+        ({"highlight": [3.0]}, TypeError, "highlight"),
+        ({"model": object()}, TypeError, "named_modules"),
+        ({"collapse": True}, ValueError, "model="),
+    ],
+)
+def test_bad_options_are_refused_by_name(options: dict, error: type, words: str) -> None:
+    with pytest.raises(error, match=words):
+        draw_dot(Value(1.0) * 2, **options)
+
+
+def test_root_must_be_a_value() -> None:
+    with pytest.raises(TypeError, match="root must be a Value, got float"):
+        draw_dot(1.0)  # type: ignore[arg-type]
+
+
+def test_a_value_created_with_create_graph_draws_its_gradient_as_a_number() -> None:
+    x = Value(2.0, label="x")
+    y = x * x * x
+    y.backward(create_graph=True)  # x.grad is now a Value
+    assert grad_text(drawn(y).nodes[ids(y)[x]]) == "12.00"
+
+
+# -- determinism and safety ---------------------------------------------------------------
+SCRIPT = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, "tests")
+    from drawing_helpers import toy_mlp_graph
+    from autograd import draw_dot
+    model, xs, loss = toy_mlp_graph([3, 2])
+    extra = {xs[0], loss, *model.layers[0].neurons[0].w}  # sets iterate in hash order
+    print(draw_dot(loss, model=model, highlight=xs[0], show_local_grads=True).source)
+    print(draw_dot(loss, model=model, collapse=True, color_by_grad=True).source)
+    """
+)
+
+
+def test_the_same_graph_gives_the_same_bytes_under_any_hash_seed() -> None:
+    outputs = []
+    for seed in ("0", "1", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "cluster_" in outputs[0] and "0x" not in outputs[0]  # no id()-based names
+
+
+@settings(max_examples=150)
+@given(hostile_labels)
+def test_any_label_stays_inside_its_box_and_keeps_its_text(label: str) -> None:
+    x = Value(1.0, label=label)
+    y = x * 2
+    d = drawn(y)  # the reader fails on anything that is not one statement per line
+    assert len(d.nodes) == 4 and len(d.edges) == 3
+    shown = cells(d.nodes[ids(y)[x]]["label"])
+    expected = as_shown(label)
+    if label:
+        assert shown[0] == expected
+    else:
+        assert shown == ["data 1.000", "grad 0.000"]
+
+
+# -- lecture options ---------------------------------------------------------------------
+@settings(max_examples=60)
+@given(graphs())
+def test_local_derivatives_on_edges_match_finite_differences(
+    graph: tuple[Value, list[Value]],
+) -> None:
+    root, _ = graph
+    d, names = drawn(root, show_local_grads=True, precision=12, max_nodes=None), ids(root)
+    for node in (n for n in names if n.op):
+        labels = [a["label"] for s, t, a in d.edges if t == f"{names[node]}_op"]
+        args = [p.data for p in node.parents]
+        for i, label in enumerate(labels):
+            shown = float(label.split("∂ ")[1])
+            h = 1e-6 * max(1.0, abs(args[i]))
+            up, down = list(args), list(args)
+            up[i] += h
+            down[i] -= h
+            forward = OPS[node.op].forward
+            estimate = (forward(*up) - forward(*down)) / (2 * h)
+            assert shown == pytest.approx(estimate, rel=1e-4, abs=1e-6), (node.op, i)
+
+
+def test_reused_operand_edges_each_carry_their_local_derivative() -> None:
+    x = Value(3.0, label="x")
+    d = drawn(x * x, show_local_grads=True)
+    assert [a["label"] for _, _, a in d.edges[:2]] == ["∂ 3.000", "∂ 3.000"]  # sum: 2x
+
+
+def test_dot_edges_name_weights_inputs_and_bias() -> None:
+    from autograd import dot
+
+    w, x, b = [Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)], Value(0.5)
+    out = dot(w, x, b)
+    d, names = drawn(out), ids(out)
+    roles = {s: a.get("label") for s, t, a in d.edges if t == f"{names[out]}_op"}
+    assert [roles[names[v]] for v in [*w, *x, b]] == ["w0", "w1", "x0", "x1", "b"]
+    assert cells(d.nodes[f"{names[out]}_op"]["label"]) == ["w·x+b"]
+
+
+def brightness(color: str) -> int:
+    return sum(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+@settings(max_examples=60)
+@given(graphs())
+def test_colour_by_grad_gets_darker_as_the_gradient_grows(
+    graph: tuple[Value, list[Value]],
+) -> None:
+    root, _ = graph
+    root.backward()
+    d, names = drawn(root, color_by_grad=True, max_nodes=None), ids(root)
+    shaded = [
+        (abs(n.grad), brightness(d.nodes[names[n]]["fillcolor"]))
+        for n in names
+        if not isinstance(n, Constant)
+    ]
+    for g1, b1 in shaded:
+        for g2, b2 in shaded:
+            if g1 < g2:
+                assert b1 >= b2
+    largest = max(g for g, _ in shaded)
+    for g, b in shaded:
+        assert b == 3 * 255 if g == 0 else True  # white: no gradient
+        assert b < 3 * 255 if g == largest > 0 else True  # the largest is coloured
+    caption = f"fill: |grad| from 0 (white) to {largest:#.4g} (orange)"
+    assert caption in draw_dot(root, color_by_grad=True, max_nodes=None).source
+
+
+RED = "#d62728"
+
+
+@settings(max_examples=60)
+@given(graphs(), st.data())
+def test_highlight_marks_exactly_the_paths_from_a_leaf_to_the_output(
+    graph: tuple[Value, list[Value]], data: st.DataObject
+) -> None:
+    root, leaves = graph
+    names = ids(root)
+    leaf = data.draw(st.sampled_from([v for v in leaves if v in names] or [root]))
+    d = drawn(root, highlight=leaf, max_nodes=None)
+    for node, name in names.items():
+        on_path = leaf in topological_order(node)  # the leaf is an ancestor of the node
+        assert (d.nodes[name].get("color") == RED) == on_path, node
+    for source, target, attrs in d.edges:
+        ends = [n for n, name in names.items() if name in (source, target.removesuffix("_op"))]
+        on_path = all(leaf in topological_order(n) for n in ends)
+        assert (attrs.get("color") == RED) == on_path
+
+
+def test_highlighting_a_value_outside_the_graph_is_an_error() -> None:
+    stranger = Value(1.0, label="stranger")
+    with pytest.raises(ValueError, match="stranger"):
+        draw_dot(Value(2.0) * 3, highlight=stranger)
+
+
+# -- module clusters ------------------------------------------------------------------------
+def test_each_module_call_is_a_cluster_nested_as_the_modules_are() -> None:
+    model, xs, loss = toy_mlp_graph([3, 2])
+    d, names = drawn(loss, model=model), ids(loss)
+    for x in xs:
+        assert d.clusters[names[x]] == ()  # the inputs belong to no module
+    assert d.clusters[names[loss]] == ()  # nor does the loss computed outside the model
+    for li, layer in enumerate(model.layers):
+        for ni, neuron in enumerate(layer.neurons):
+            path = d.cluster("ToyMLP", f"layers.{li} · ToyLayer", f"neurons.{ni} · ToyNeuron")
+            out = neuron._last_call[1][0]
+            created = set(topological_order(out)) - set(topological_order(xs[0]))
+            created -= set(topological_order(xs[1]))
+            if li > 0:
+                for prev in model.layers[li - 1].neurons:
+                    created -= set(topological_order(prev._last_call[1][0]))
+            for node in created:
+                assert d.clusters[names[node]] == path
+                if node.op:
+                    assert d.clusters[f"{names[node]}_op"] == path
+            for name, w in zip(["w.0", "w.1", "w.2"], neuron.w):
+                assert w in created
+                assert cells(d.nodes[names[w]]["label"])[0] == name  # relative to the neuron
+
+
+def test_collapse_true_folds_each_neuron_into_one_box() -> None:
+    model, xs, loss = toy_mlp_graph([3, 2])
+    full = drawn(loss, model=model)
+    d = drawn(loss, model=model, collapse=True)
+    assert len(d.nodes) < len(full.nodes)
+    boxes = {k: a for k, a in d.nodes.items() if k.startswith("m")}
+    assert len(boxes) == 5
+    assert not [k for k, a in d.nodes.items() if "w.0" in a["label"]]  # parameters hidden
+    first = [k for k, a in boxes.items() if len(d.clusters[k]) == 2 and "layers.0" in str(
+        [d.cluster_labels[c] for c in d.clusters[k]])]  # fmt: skip
+    second = [k for k in boxes if k not in first]
+    assert len(first) == 3 and len(second) == 2
+    for b in second:  # each second-layer neuron reads every first-layer neuron, once
+        assert sorted(d.into(b)) == sorted(first)
+    for b in first:
+        assert sorted(d.into(b)) == sorted(ids(loss)[x] for x in xs)
+
+
+def test_collapse_by_name_and_by_class() -> None:
+    model, _, loss = toy_mlp_graph([3, 2])
+    by_name = drawn(loss, model=model, collapse="layers.0")
+    assert sum(k.startswith("m") for k in by_name.nodes) == 1
+    assert sum(k.startswith("m") for k in drawn(loss, model=model, collapse=ToyLayer).nodes) == 2
+    assert sum(k.startswith("m") for k in drawn(loss, model=model, collapse=ToyNeuron).nodes) == 5
+    with pytest.raises(ValueError, match=r"'layers\.7'.*'layers\.0'"):
+        draw_dot(loss, model=model, collapse=["layers.7"])
+
+
+def test_collapsed_box_shows_its_outputs_and_size() -> None:
+    model, _, loss = toy_mlp_graph([1])
+    d = drawn(loss, model=model, collapse="layers.0.neurons.0")
+    (box,) = [a for k, a in d.nodes.items() if k.startswith("m")]
+    text = cells(box["label"])
+    out = model.layers[0].neurons[0]._last_call[1][0]
+    assert text[0] == "neurons.0 · ToyNeuron"
+    assert f"out: data {out.data:#.4g}  grad {out.grad:#.4g}" in text
+
+
+# -- the node limit ---------------------------------------------------------------------------
+def test_a_graph_beyond_the_node_limit_is_refused_with_a_way_out() -> None:
+    y = Value(0.5)
+    for _ in range(300):
+        y = y.tanh()
+    with pytest.raises(GraphTooLargeError, match=r"601 nodes.*max_nodes=500.*max_nodes=None"):
+        draw_dot(y)
+    assert len(drawn(y, max_nodes=None).nodes) == 601
+    assert len(drawn(y, max_nodes=601).nodes) == 601
+
+
+def test_collapsing_brings_a_model_under_the_limit() -> None:
+    model, _, loss = toy_mlp_graph([8, 8, 8])
+    with pytest.raises(GraphTooLargeError):
+        draw_dot(loss, model=model, max_nodes=100)
+    assert drawn(loss, model=model, max_nodes=100, collapse=True)
+
+
+# -- the real nn -----------------------------------------------------------------------------
+def test_clusters_for_a_real_mlp() -> None:
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [4, 4, 1], seed=0)
+    xs = [Value(1.0, label="x0"), Value(-2.0, label="x1")]
+    loss = (model(xs) - 1.0) ** 2
+    loss.backward()
+    d = drawn(loss, model=model)
+    labels = set(d.cluster_labels.values())
+    assert {"MLP", "layers.0 · Layer", "neurons.3 · Neuron"} <= labels
+    assert sum(label.endswith("· Neuron") for label in d.cluster_labels.values()) == 9
+    assert sum(k.startswith("m") for k in drawn(loss, model=model, collapse=True).nodes) == 9
+    assert sum(k.startswith("m") for k in drawn(loss, model=model, collapse=nn.Layer).nodes) == 3
+    for name, p in model.named_parameters():
+        assert d.nodes[ids(loss)[p]].get("style") == "rounded,filled", name
