@@ -595,8 +595,12 @@ def _as_values(obj: Value | Iterable[Value] | None, where: str) -> list[Value]:
 # -- DOT text ---------------------------------------------------------------------------------
 def _escape(text: str) -> str:
     """User text as HTML-like label content: escaped, control characters made visible,
-    line breaks as <br/>. Nothing in it can end the label or inject DOT."""
-    lines = _LINE_BREAK.split(text)
+    line breaks as <br/>. Nothing in it can end the label or inject DOT.
+
+    Backslashes are doubled: Graphviz expands ``\\N``, ``\\G``, ... (node name, graph name)
+    even in HTML-like labels, after decoding entities, and turns ``\\\\`` into one backslash.
+    """
+    lines = _LINE_BREAK.split(text.replace("\\", "\\\\"))
     return "<br/>".join(html.escape(line.translate(_VISIBLE), quote=True) for line in lines)
 
 

@@ -107,7 +107,7 @@ def cells(label: str) -> list[str]:
     for cell in found:
         cell = cell.replace("<br/>", "\n")
         cell = re.sub(r"</?b>", "", cell)
-        out.append(html.unescape(cell))
+        out.append(html.unescape(cell).replace("\\\\", "\\"))  # Graphviz's \\ is one \
     return out
 
 

@@ -1,0 +1,101 @@
+"""Step-through backprop: one frame per node, gradients filled in as the pass proceeds."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import pytest
+from drawing_helpers import grad_text, graphs, parse
+from hypothesis import given, settings
+
+from autograd import Constant, Value, topological_order
+from autograd import render as render_module
+from autograd.draw import Frames, backward_frames, step_through
+
+
+def neuron() -> tuple[Value, list[Value]]:
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(1.0, label="b")
+    return (x * w + b).tanh(), [x, w, b]
+
+
+@settings(max_examples=40)
+@given(graphs(max_steps=6))
+def test_frames_fill_in_the_gradients_of_one_backward_pass(
+    graph: tuple[Value, list[Value]],
+) -> None:
+    root, _ = graph
+    order = topological_order(root)
+    frames = backward_frames(root, precision=12, max_nodes=None)
+    assert len(frames) == len(order)
+    assert all(node.grad == 0.0 for node in order)  # the user's graph is left alone
+    names = {node: f"n{i}" for i, node in enumerate(order)}
+    variables = [n for n in order if not isinstance(n, Constant)]
+    unknown = []
+    for frame in frames:
+        d = parse(frame.source)
+        unknown.append(sum(grad_text(d.nodes[names[n]]) == "?" for n in variables))
+    assert unknown == sorted(unknown, reverse=True)  # gradients only ever arrive
+    assert unknown[-1] == 0
+    root.backward()  # the engine's pass is the reference for the last frame
+    last = parse(frames[-1].source)
+    for node in variables:
+        assert float(grad_text(last.nodes[names[node]]) or "nan") == pytest.approx(
+            node.grad, rel=1e-9, abs=1e-12
+        )
+
+
+def test_the_first_frame_knows_only_the_output_and_focuses_on_it() -> None:
+    y, leaves = neuron()
+    source = backward_frames(y)[0].source
+    first = parse(source)
+    output = f"n{len(topological_order(y)) - 1}"
+    assert grad_text(first.nodes[output]) == "1.000"
+    assert first.nodes[output]["color"] == "#d62728"
+    others = [grad_text(a) for k, a in first.nodes.items() if k != output]
+    assert others.count("?") == len(leaves) + 1  # x, w, b and x*w: not reached yet
+    assert f"{1 - math.tanh(2.0 * -3.0 + 1.0) ** 2:#.4g}" in others  # tanh passed it to x*w+b
+    assert "step 1/6: the output (n5) has grad 1.000" in source
+
+
+def test_each_frame_says_what_happens_and_shows_what_is_passed_back() -> None:
+    x = Value(3.0, label="x")
+    y = x * x
+    frames = backward_frames(y)
+    assert "step 1/2" in frames[0].source and "the * rule passes it on" in frames[0].source
+    edges = parse(frames[0].source).edges
+    assert [a.get("label") for s, t, a in edges if t == "n1_op"] == ["grad += 3.000"] * 2
+    assert "step 2/2: x (n0) has grad 6.000; a leaf" in frames[1].source
+
+
+def test_frames_accept_the_drawing_options_and_refuse_unknown_ones() -> None:
+    y, _ = neuron()
+    assert "rankdir=TB" in backward_frames(y, rankdir="TB", title="a neuron")[0].source
+    with pytest.raises(TypeError, match="colour"):
+        backward_frames(y, colour=True)
+
+
+def test_step_through_is_a_slider_over_the_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("ipywidgets")
+    monkeypatch.setattr(render_module, "find_renderer", lambda: None)  # shows DOT text
+    y, _ = neuron()
+    widget = step_through(y)
+    (play, slider), view = widget.children[0].children, widget.children[1]
+    n = len(topological_order(y))
+    assert (slider.min, slider.max, play.max) == (0, n - 1, n - 1)
+    assert "step 1/" in view.value and "<pre>" in view.value
+    slider.value = n - 1
+    assert f"step {n}/{n}" in view.value
+
+
+def test_without_ipywidgets_step_through_warns_and_returns_the_frames(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now fails
+    monkeypatch.setattr(render_module, "find_renderer", lambda: None)
+    y, _ = neuron()
+    with pytest.warns(UserWarning, match="pip install ipywidgets"):
+        frames = step_through(y)
+    assert isinstance(frames, Frames) and len(frames) == len(topological_order(y))
+    page = frames._repr_html_()
+    assert page.count("<pre>") == len(frames) and "no Graphviz renderer found" in page
