@@ -322,10 +322,14 @@ class _GraphDrawing:
         highlighted: Sequence[Value] = (),
         grads: Mapping[Value, float] | None = None,
         focus: Value | None = None,
+        grad_widths: Mapping[Value, int] | None = None,
     ) -> Drawing:
-        """The drawing, with ``grads`` in place of ``.grad`` (None for a frame's "not yet")."""
-        self.grads = grads
-        self.focus = focus
+        """The drawing, with ``grads`` in place of ``.grad`` (None for a frame's "not yet").
+
+        ``grad_widths`` pads each grad to a fixed number of characters, in a monospace
+        font, so every frame of a step-through has the same layout.
+        """
+        self.grads, self.focus, self.grad_widths = grads, focus, grad_widths
         self.on_path = self._paths_from(highlighted)
         self.heat = self._heat_scale() if self.options.color_by_grad else None
         caption = title
@@ -334,8 +338,8 @@ class _GraphDrawing:
             caption = f"{title}\n{scale}" if title else scale
         lines = ["digraph {"]
         lines.append(
-            f'\tgraph [rankdir={self.options.rankdir}, fontname="Helvetica", '
-            "nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16"
+            f'\tgraph [rankdir={self.options.rankdir}, fontname="Helvetica", nodesep=0.3, '
+            f"ranksep={0.8 if grad_widths else 0.4}, labelloc=t, fontsize=16"  # room for xlabels
             + (f", label={_html_label(caption)}]" if caption else "]")
         )
         lines.append('\tnode [shape=box, fontname="Helvetica", fontsize=12, height=0.3]')
@@ -356,6 +360,13 @@ class _GraphDrawing:
         g = node.grad
         return float(g.data if isinstance(g, Value) else g)
 
+    def _grad_cell(self, node: Value) -> str:
+        g = self._grad(node)
+        text = "grad " + ("?" if g is None else self.options.number(g))
+        if self.grad_widths is None:
+            return text
+        return f'<font face="Courier">{text.ljust(self.grad_widths[node])}</font>'
+
     def _node_lines(self, node: Value, indent: str) -> list[str]:
         """The box of a Value and, for a computed one, the ellipse of the op that made it."""
         kind = self.kind(node)
@@ -364,12 +375,10 @@ class _GraphDrawing:
             attrs["label"] = _html_label(self.options.number(node.data))
         else:
             cells = [f"<b>{_escape(self.name(node))}</b>"] if self.name(node) else []
-            g = self._grad(node)
-            grad = "?" if g is None else self.options.number(g)
-            cells += [f"data {self.options.number(node.data)}", f"grad {grad}"]
+            cells += [f"data {self.options.number(node.data)}", self._grad_cell(node)]
             attrs["label"] = _table(cells)
             if self.heat is not None:
-                attrs["fillcolor"] = _heat_color(g, self.heat)
+                attrs["fillcolor"] = _heat_color(self._grad(node), self.heat)
         emphasis = self._emphasis(node)
         attrs |= emphasis
         lines = [f"{indent}{self.ids[node]} {_attrs(attrs)}"]
@@ -408,9 +417,8 @@ class _GraphDrawing:
         cells.append(f"{len(hidden)} nodes, {n_params} parameters")
         for out in cluster.outputs:
             if self.box(out) is cluster:
-                g = self._grad(out)
-                grad = "?" if g is None else self.options.number(g)
-                cells.append(f"out: data {self.options.number(out.data)}  grad {grad}")
+                data = self.options.number(out.data)
+                cells.append(f"out: data {data}  {self._grad_cell(out)}")
         attrs = dict(_KIND_STYLE["module"], label=_table(cells, vertical=True))
         if self.root in hidden:
             attrs["peripheries"] = "2"
@@ -439,8 +447,8 @@ class _GraphDrawing:
                     if (source, target) in seen_box_edges:  # draw it once
                         continue
                     seen_box_edges.add((source, target))
-                elif label:
-                    attrs["label"] = _html_label(label)
+                elif label:  # a frame's labels go on after layout, so frames do not jump
+                    attrs["xlabel" if self.grad_widths else "label"] = _html_label(label)
                 if node is self.focus:
                     attrs |= {"color": _HIGHLIGHT, "penwidth": "2.5", "fontcolor": _HIGHLIGHT}
                 lines.append(f"\t{source} -> {target}" + (f" {_attrs(attrs)}" if attrs else ""))
@@ -666,24 +674,33 @@ def backward_frames(root: Value, **options: Any) -> Frames:
     highlight = _as_values(options.pop("highlight", None), "highlight")
     model, collapse, params = (options.pop(k, None) for k in ("model", "collapse", "params"))
     drawing = _GraphDrawing(root, _Options(**_option_values(options)), model, collapse, params)
+    number = drawing.options.number
     grads: dict[Value, float] = {root: 1.0}
-    frames = Frames()
-    steps = list(reversed(drawing.order))
-    for step, node in enumerate(steps, 1):
+    steps: list[tuple[Value, dict[Value, float], str]] = []
+    order = list(reversed(drawing.order))
+    for k, node in enumerate(order, 1):
         g = grads[node]  # complete: every node that uses this one came earlier
         name = drawing.name(node) or ("the output" if node is root else "")
-        what = f"{name} ({drawing.ids[node]})" if name else drawing.ids[node]
+        symbol = _OP_SYMBOLS.get(node.op, node.op)
+        who = name or f"the {symbol} node (red)"
         if node.parents:
             local = OPS[node.op].backward(g, node.data, *[p.data for p in node.parents])
             for parent, gp in zip(node.parents, local):
                 grads[parent] = grads.get(parent, 0.0) + gp
-            news = f"the {node.op} rule passes it on to its inputs"
+            news = f"has its full gradient {number(g)}; its {symbol} rule adds "
+            news += "grad × local derivative to each input's grad"
         else:
-            news = "a leaf: its gradient is final"
-        caption = f"step {step}/{len(steps)}: {what} has grad {drawing.options.number(g)}; {news}"
-        full = f"{title}\n{caption}" if title else caption
-        frames.append(drawing.draw(full, highlight, grads=dict(grads), focus=node))
-    return frames
+            news = f"is a leaf: its gradient {number(g)} is final"
+        caption = f"step {k}/{len(order)}: {who} {news}"
+        steps.append((node, dict(grads), f"{title}\n{caption}" if title else caption))
+    widths = {  # the widest grad text each node shows in any frame ("grad ?" at least)
+        node: max(len("grad " + number(s[node])) if node in s else 6 for _, s, _ in steps)
+        for node in drawing.order
+    }
+    return Frames(
+        drawing.draw(caption, highlight, grads=snapshot, focus=node, grad_widths=widths)
+        for node, snapshot, caption in steps
+    )
 
 
 def _option_values(options: dict[str, Any]) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def cells(label: str) -> list[str]:
     out = []
     for cell in found:
         cell = cell.replace("<br/>", "\n")
-        cell = re.sub(r"</?b>", "", cell)
+        cell = re.sub(r"<[^>]*>", "", cell).rstrip(" ")  # tags; a frame's padding
         out.append(html.unescape(cell).replace("\\\\", "\\"))  # Graphviz's \\ is one \
     return out
 

@@ -55,17 +55,17 @@ def test_the_first_frame_knows_only_the_output_and_focuses_on_it() -> None:
     others = [grad_text(a) for k, a in first.nodes.items() if k != output]
     assert others.count("?") == len(leaves) + 1  # x, w, b and x*w: not reached yet
     assert f"{1 - math.tanh(2.0 * -3.0 + 1.0) ** 2:#.4g}" in others  # tanh passed it to x*w+b
-    assert "step 1/6: the output (n5) has grad 1.000" in source
+    assert "step 1/6: the output has its full gradient 1.000; its tanh rule" in source
 
 
 def test_each_frame_says_what_happens_and_shows_what_is_passed_back() -> None:
     x = Value(3.0, label="x")
     y = x * x
     frames = backward_frames(y)
-    assert "step 1/2" in frames[0].source and "the * rule passes it on" in frames[0].source
+    assert "step 1/2: the output has its full gradient 1.000; its × rule" in frames[0].source
     edges = parse(frames[0].source).edges
-    assert [a.get("label") for s, t, a in edges if t == "n1_op"] == ["grad += 3.000"] * 2
-    assert "step 2/2: x (n0) has grad 6.000; a leaf" in frames[1].source
+    assert [a.get("xlabel") for s, t, a in edges if t == "n1_op"] == ["grad += 3.000"] * 2
+    assert "step 2/2: x is a leaf: its gradient 6.000 is final" in frames[1].source
 
 
 def test_frames_accept_the_drawing_options_and_refuse_unknown_ones() -> None:
