@@ -514,7 +514,8 @@ def _module_clusters(model: Any, drawn: set[Value]) -> list[_Cluster]:
         call = getattr(module, "_last_call", None)
         if not call:
             continue
-        inputs, outputs = (tuple(_values(part)) for part in call)
+        # nn.Module records (inputs, outputs) as tuples of Values after each call
+        inputs, outputs = ([v for v in part if isinstance(v, Value)] for part in call)
         created = _ancestors(outputs) - _ancestors(inputs)
         own = (
             {p for _, p in module.named_parameters()}
@@ -536,14 +537,6 @@ def _module_clusters(model: Any, drawn: set[Value]) -> list[_Cluster]:
 
 def _encloses(outer: str, inner: str) -> bool:
     return outer != inner and (outer == "" or inner.startswith(outer + "."))
-
-
-def _values(obj: Any) -> list[Value]:
-    if isinstance(obj, Value):
-        return [obj]
-    if isinstance(obj, (list, tuple)):
-        return [v for item in obj for v in _values(item)]
-    return []
 
 
 def _ancestors(values: Iterable[Value]) -> set[Value]:

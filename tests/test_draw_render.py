@@ -187,3 +187,20 @@ def test_every_frame_has_the_same_layout() -> None:
         )
     assert len(layouts) == len(topological_order(o)) == 10 and len(layouts[0]) == 10 + 5
     assert all(layout == layouts[0] for layout in layouts)
+
+
+def test_ipython_shows_the_dot_text_when_no_renderer_exists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    formatters = pytest.importorskip("IPython.core.formatters")
+    monkeypatch.setattr(render, "find_renderer", lambda: None)
+    drawing = draw_dot(neuron())
+    data, _ = formatters.DisplayFormatter().format(drawing)  # what Jupyter calls; never raises
+    assert "image/svg+xml" not in data and drawing.source in data["text/plain"]
+
+
+@renderer
+def test_ipython_shows_inline_svg() -> None:
+    formatters = pytest.importorskip("IPython.core.formatters")
+    data, _ = formatters.DisplayFormatter().format(draw_dot(neuron()))
+    assert "<svg" in data["image/svg+xml"]
