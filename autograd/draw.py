@@ -268,14 +268,17 @@ class _GraphDrawing:
         for cluster in sorted(self.clusters, key=lambda c: len(c.chain())):
             for node in cluster.members:
                 self.owner[node] = cluster  # the innermost cluster wins
+        self.folded: dict[Value, _Cluster] = {}  # node -> the collapsed box that hides it
+        for node, cluster in self.owner.items():
+            collapsed = [c for c in cluster.chain() if c.collapsed]
+            if collapsed:
+                self.folded[node] = collapsed[-1]  # the outermost one
         self._check_size()
 
     # -- what each node is --------------------------------------------------------------
     def box(self, node: Value) -> _Cluster | None:
-        """The outermost collapsed cluster that hides ``node`` (None if it is drawn)."""
-        cluster = self.owner.get(node)
-        hidden = [c for c in cluster.chain() if c.collapsed] if cluster else []
-        return hidden[-1] if hidden else None
+        """The collapsed module box that hides ``node`` (None if it is drawn itself)."""
+        return self.folded.get(node)
 
     def endpoint(self, node: Value) -> str:
         """The drawn ID of ``node``: its own box, or the collapsed module box hiding it."""
@@ -304,9 +307,8 @@ class _GraphDrawing:
         limit = self.options.max_nodes
         if limit is None:
             return
-        boxes = {self.box(node) for node in self.order}
-        drawn = sum(1 + bool(node.op) for node in self.order if self.box(node) is None)
-        count = drawn + len(boxes - {None})
+        drawn = sum(1 + bool(node.op) for node in self.order if node not in self.folded)
+        count = drawn + len(set(self.folded.values()))
         if count > limit:
             raise GraphTooLargeError(
                 f"draw_dot: the drawing would have {count} nodes ({len(self.order)} Values "
@@ -470,11 +472,12 @@ class _GraphDrawing:
             roles = (*[f"w{i}" for i in range(half)], *[f"x{i}" for i in range(half)], "b")
         parts = [[role] if role else [] for role in roles]
         if self.options.show_local_grads or node is self.focus:
-            local = OPS[node.op].backward(1.0, node.data, *[p.data for p in node.parents])
+            focus = node is self.focus  # a rule returns g * local derivative: g = 1 gives it
+            g = (self._grad(node) or 0.0) if focus else 1.0
+            local = OPS[node.op].backward(g, node.data, *[p.data for p in node.parents])
             for part, d in zip(parts, local):
-                if node is self.focus:
-                    g = self._grad(node)
-                    part.append(f"grad += {self.options.number((g or 0.0) * d)}")
+                if focus:
+                    part.append(f"grad += {self.options.number(d)}")
                 else:
                     part.append(f"∂ {self.options.number(d)}")
         return [" ".join(part) for part in parts]

@@ -106,7 +106,7 @@ def cells(label: str) -> list[str]:
     out = []
     for cell in found:
         cell = cell.replace("<br/>", "\n")
-        cell = re.sub(r"<[^>]*>", "", cell).rstrip(" ")  # tags; a frame's padding
+        cell = re.sub(r"<[^>]*>", "", cell)  # <b>, <font>
         out.append(html.unescape(cell).replace("\\\\", "\\"))  # Graphviz's \\ is one \
     return out
 
@@ -114,7 +114,7 @@ def cells(label: str) -> list[str]:
 def grad_text(attrs: dict[str, str]) -> str | None:
     for cell in cells(attrs["label"]):
         if cell.startswith("grad "):
-            return cell[len("grad ") :]
+            return cell[len("grad ") :].rstrip(" ")  # a frame pads it to a fixed width
     return None
 
 
