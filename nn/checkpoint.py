@@ -98,8 +98,11 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
 
 def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The verified payload of a checkpoint (architecture, weights, optimizer state)."""
-    where = str(path)
-    raw = Path(path).read_bytes()
+    return _decode(Path(path).read_bytes(), str(path))
+
+
+def _decode(raw: bytes, where: str) -> dict[str, Any]:
+    """Check the bytes of a checkpoint file and return its payload."""
     try:
         text = raw.decode("ascii")
         document = json.loads(text)

@@ -26,7 +26,7 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 INITS = ("auto", "he", "xavier", "uniform")
 
 
-def _random_source(seed: Seed) -> Any:
+def _random_source(seed: Any) -> Any:
     """A source of random numbers: Python's global one (``random.seed`` works, as in
     micrograd), a fresh ``Random(seed)``, or a ``Random`` shared by a whole model."""
     if seed is None or seed is random:

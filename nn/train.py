@@ -196,7 +196,9 @@ def fit(
 
     With ``patience``, training stops after that many epochs without the monitored loss
     (validation loss if given, else training loss) improving by more than ``min_delta``,
-    and with ``restore_best`` the best weights are put back. ``progress`` shows a tqdm
+    and with ``restore_best`` the best weights are put back: those the best validation
+    loss was measured on (the end of that epoch), or for the training loss, which is
+    measured while the epoch trains, the weights the epoch started from. ``progress`` shows a tqdm
     bar (in a terminal or, through ``tqdm.auto``, as a Jupyter widget).
     """
     from tqdm.auto import tqdm
@@ -227,6 +229,7 @@ def fit(
         order = list(range(len(X)))
         if shuffle:
             rng.shuffle(order)
+        start_state = model.state_dict()  # the weights this epoch's training loss measures
         total_loss, outputs_all, targets_all = 0.0, [], []
         history.lr.append(float(optimizer.param_groups[0]["lr"]))
         for start in range(0, len(order), size):
@@ -253,7 +256,8 @@ def fit(
         monitored = history.val_loss[-1] if validation_data is not None else history.loss[-1]
         bar.set_postfix(_postfix(history), refresh=False)
         if monitored < best - min_delta:
-            best, best_state, waited = monitored, model.state_dict(), 0
+            best, waited = monitored, 0
+            best_state = model.state_dict() if validation_data is not None else start_state
             history.best_epoch = epoch + 1
         else:
             waited += 1

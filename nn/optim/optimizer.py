@@ -32,15 +32,15 @@ class Optimizer:
     PyTorch, so a scheduler can change ``group["lr"]``) and per-parameter ``state``."""
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
-        if isinstance(params, Value) or not isinstance(params, Iterable):
-            raise TypeError(
-                f"{type(self).__name__}: params must be a list of Values "
-                f"(e.g. model.parameters()), got {type(params).__name__}"
-            )
         if hasattr(params, "named_parameters"):
             raise TypeError(
                 f"{type(self).__name__}: params must be a list of Values; "
                 "pass model.parameters(), not the model"
+            )
+        if isinstance(params, Value) or not isinstance(params, Iterable):
+            raise TypeError(
+                f"{type(self).__name__}: params must be a list of Values "
+                f"(e.g. model.parameters()), got {type(params).__name__}"
             )
         self.defaults = defaults
         self.state: dict[Value, dict[str, float]] = {}

@@ -1,0 +1,196 @@
+"""Real training runs (micrograd's moons demo, the spiral), fit's features, gradient-flow stats."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import Value
+from nn import (
+    MLP,
+    SGD,
+    Adam,
+    History,
+    LinearLR,
+    dead_relu_fraction,
+    evaluate,
+    fit,
+    grad_norms,
+    gradient_flow,
+    hinge_loss,
+    make_moons,
+    make_spirals,
+    make_xor,
+    train_test_split,
+)
+
+
+def accuracy(model: MLP, X: list[list[float]], y: list[int]) -> float:
+    return sum((model(x).data > 0) == (t > 0) for x, t in zip(X, y)) / len(y)  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_micrograd_demo_reaches_100_percent_within_100_steps() -> None:
+    """micrograd's demo.ipynb with our API: MLP(2, [16, 16, 1]), 100 moons, SVM hinge loss
+    + 1e-4 L2, SGD with lr = 1.0 - 0.9 k / 100, one full-batch step per k."""
+    X, y01 = make_moons(100, noise=0.1, seed=0)
+    y = [2 * t - 1 for t in y01]
+    model = MLP(2, [16, 16, 1], seed=0, fused=True)
+    optimizer = SGD(model.parameters(), lr=1.0)
+    schedule = LinearLR(optimizer, start_factor=1.0, end_factor=0.1, total_iters=100)
+    reached = None
+    for k in range(100):
+        assert math.isclose(optimizer.param_groups[0]["lr"], 1.0 - 0.9 * k / 100)
+        scores = [model(x) for x in X]
+        loss = hinge_loss(scores, y) + 1e-4 * sum(p * p for p in model.parameters())
+        if sum((s.data > 0) == (t > 0) for s, t in zip(scores, y)) == len(y):
+            reached = k
+            break
+        model.zero_grad()
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+    assert reached is not None, "did not reach 100% training accuracy in 100 steps"
+    assert accuracy(model, X, y) == 1.0
+
+
+@pytest.mark.slow
+def test_cross_entropy_adam_on_three_class_spiral() -> None:
+    X, y = make_spirals(150, n_classes=3, noise=0.2, seed=0)
+    model = MLP(2, [16, 16, 3], seed=0, fused=True)
+    history = fit(
+        model, X, y, loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.05),
+        epochs=30, batch_size=25, seed=0, progress=False,
+    )  # fmt: skip
+    _, acc = evaluate(model, X, y, "cross_entropy")
+    assert acc is not None and acc > 0.9
+    assert history.loss[-1] < history.loss[0] / 5
+
+
+def test_fit_with_validation_history_and_scheduler() -> None:
+    X, y = make_xor(60, seed=1)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.25, seed=0)
+    model = MLP(2, [8, 1], activation="tanh", seed=2, fused=True)
+    optimizer = Adam(model.parameters(), lr=0.05)
+    from nn import StepLR
+
+    history = fit(
+        model, X_train, y_train, loss="bce_with_logits", optimizer=optimizer, epochs=6,
+        batch_size=10, validation_data=(X_val, y_val), scheduler=StepLR(optimizer, 2, 0.5),
+        progress=False,
+    )  # fmt: skip
+    assert isinstance(history, History) and history.epochs == 6
+    assert len(history.val_loss) == len(history.val_accuracy) == 6
+    assert history.lr == [0.05, 0.05, 0.025, 0.025, 0.0125, 0.0125]
+    assert all(0 <= a <= 1 for a in history.accuracy + history.val_accuracy)  # type: ignore[operator]
+    assert history["val_loss"] == history.val_loss
+    # the recorded validation numbers are evaluate()'s at the end of each epoch
+    assert history.val_loss[-1] == evaluate(model, X_val, y_val, "bce_with_logits")[0]
+
+
+def test_fit_is_reproducible_with_seed() -> None:
+    X, y = make_moons(40, noise=0.1, seed=0)
+    runs = []
+    for _ in range(2):
+        model = MLP(2, [6, 1], seed=0, fused=True)
+        optimizer = SGD(model.parameters(), lr=0.1)
+        targets = [2 * t - 1 for t in y]
+        fit(model, X, targets, loss="hinge", optimizer=optimizer, epochs=3, batch_size=8, seed=4,
+            progress=False)  # fmt: skip
+        runs.append(model.state_dict())
+    assert runs[0] == runs[1]
+
+
+def test_early_stopping_restores_the_best_weights() -> None:
+    X, y = make_moons(30, noise=0.1, seed=0)
+    y = [2 * t - 1 for t in y]
+    model = MLP(2, [4, 1], seed=0, fused=True)
+    # a learning rate far too large: the loss jumps around, so training stops early
+    history = fit(model, X, y, loss="hinge", optimizer=SGD(model.parameters(), lr=50.0),
+                  epochs=50, patience=3, progress=False)  # fmt: skip
+    assert history.stopped_early and history.epochs < 50
+    assert history.epochs == history.best_epoch + 3
+    best = min(history.loss)
+    assert history.loss[history.best_epoch - 1] == best
+    # full batch: an epoch's training loss is that of the weights it started from, and
+    # those are the weights restored
+    assert math.isclose(evaluate(model, X, y, "hinge")[0], best, rel_tol=1e-12)
+
+
+def test_fit_progress_bar_and_l2(capsys: pytest.CaptureFixture[str]) -> None:
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], seed=0, fused=True)
+    fit(model, X, [2 * t - 1 for t in y], loss=hinge_loss, epochs=2, l2=1e-3,
+        max_grad_norm=1.0, progress=True)  # fmt: skip
+    err = capsys.readouterr().err
+    assert "2/2" in err and "loss=" in err and "acc=" in err
+
+
+def test_fit_bad_arguments() -> None:
+    model = MLP(2, [1], seed=0)
+    X, y = [[0.0, 1.0]], [1]
+    with pytest.raises(ValueError, match="unknown loss 'l1'"):
+        fit(model, X, y, loss="l1")
+    with pytest.raises(ValueError, match="X has 1 samples but y has 2"):
+        fit(model, X, [1, 1], loss="hinge")
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        fit(model, X, y, loss="hinge", epochs=0)
+    with pytest.raises(ValueError, match="batch_size must be a positive int"):
+        fit(model, X, y, loss="hinge", batch_size=0)
+
+
+# -- gradient-flow statistics ----------------------------------------------------------------
+def test_grad_norms_are_per_layer_l2_norms() -> None:
+    model = MLP(2, [3, 2], seed=0)
+    for i, p in enumerate(model.parameters()):
+        p.grad = float(i)
+    norms = grad_norms(model)
+    first = [float(i) for i in range(9)]
+    second = [float(i) for i in range(9, 17)]
+    assert norms == {
+        "layers.0": math.sqrt(sum(g * g for g in first)),
+        "layers.1": math.sqrt(sum(g * g for g in second)),
+    }
+
+
+def test_dead_relu_fraction_counts_units_silent_on_every_sample() -> None:
+    model = MLP(2, [4, 1], seed=0)
+    neurons = model.layers[0].neurons
+    for j, n in enumerate(neurons):  # unit j is alive iff its bias is positive
+        n.w[0].data = n.w[1].data = 0.0
+        n.b.data = 1.0 if j % 2 else -1.0
+    assert dead_relu_fraction(model, [[1.0, 2.0], [-3.0, 0.5]]) == {"layers.0": 0.5}
+    neurons[0].w[0].data = 1.0  # unit 0 now fires for x0 > 1 only: alive on the first sample
+    assert dead_relu_fraction(model, [[2.0, 0.0], [-3.0, 0.5]]) == {"layers.0": 0.25}
+
+
+def test_gradient_flow_shows_vanishing_gradients_in_deep_sigmoid_nets() -> None:
+    X, y = make_moons(20, seed=0)
+    y = [2 * t - 1 for t in y]
+    deep = MLP(2, [8] * 8 + [1], activation="sigmoid", init="uniform", seed=0, fused=True)
+    report = gradient_flow(deep, X, y, loss="hinge")
+    norms = [row.grad_norm for row in report.rows]
+    assert norms[0] < norms[-1] / 1000  # sigmoid' <= 1/4 per layer: the first layer barely learns
+    assert sorted(norms) == norms  # shrinking layer by layer towards the input
+    relu = MLP(2, [8] * 8 + [1], activation="relu", seed=0, fused=True)  # He init
+    relu_norms = [row.grad_norm for row in gradient_flow(relu, X, y, loss="hinge").rows]
+    assert max(relu_norms) < 10 * min(relu_norms)
+    assert all(row.saturated is not None and row.dead is None for row in report.rows[:-1])
+    assert "grad norm" in str(report) and "layers.0" in str(report)
+    # and the gradients in .grad are the batch's (a backward pass has run)
+    assert math.isclose(grad_norms(deep)["layers.0"], norms[0])
+
+
+def test_gradient_flow_report_matches_a_manual_backward() -> None:
+    X, y = make_moons(10, seed=1)
+    y = [2 * t - 1 for t in y]
+    model = MLP(2, [5, 1], seed=3)
+    report = gradient_flow(model, X, y, loss="hinge")
+    twin = MLP(2, [5, 1], seed=3)
+    hinge_loss([twin(x) for x in X], y).backward()
+    assert report.rows[0].grad_norm == math.sqrt(
+        sum(p.grad**2 for p in twin.layers[0].parameters())
+    )
+    assert report.loss == hinge_loss([twin(x) for x in X], y).data
+    assert isinstance(twin([0.0, 0.0]), Value)
