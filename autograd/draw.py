@@ -106,7 +106,9 @@ class Drawing:
         chosen = format or (suffix if suffix in render.FORMATS else self.format)
         if suffix != chosen:
             target = target.with_name(f"{target.name}.{chosen}")
-        _write_atomically(target, self.pipe(chosen, dpi))
+        data = self.pipe(chosen, dpi)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, data)
         return str(target)
 
     def to_graphviz(self) -> Any:
@@ -200,7 +202,12 @@ class _Options:
 
     def __post_init__(self) -> None:
         if self.rankdir not in RANKDIRS:
-            raise ValueError(f"draw_dot: rankdir must be one of {RANKDIRS}, got {self.rankdir!r}")
+            hint = ""
+            if self.rankdir in render.FORMATS:  # micrograd's notebook: draw_dot(root, format, ...)
+                hint = f"; for the format, write draw_dot(root, format={self.rankdir!r})"
+            raise ValueError(
+                f"draw_dot: rankdir must be one of {RANKDIRS}, got {self.rankdir!r}{hint}"
+            )
         if self.format not in render.FORMATS:
             raise ValueError(
                 f"draw_dot: format must be one of {render.FORMATS}, got {self.format!r}"

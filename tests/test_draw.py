@@ -128,6 +128,7 @@ def test_rankdir(rankdir: str) -> None:
     ("options", "error", "words"),
     [
         ({"rankdir": "sideways"}, ValueError, "'sideways'"),
+        ({"rankdir": "svg"}, ValueError, r"format='svg'"),  # micrograd's argument order
         ({"precision": 0}, ValueError, "precision"),
         ({"precision": 2.5}, TypeError, "precision"),
         ({"format": "gif"}, ValueError, "'gif'"),

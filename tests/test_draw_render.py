@@ -108,6 +108,7 @@ def test_svg_png_and_pdf(tmp_path: Path) -> None:
     pdf = Path(drawing.render(tmp_path / "neuron.pdf")).read_bytes()
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["neuron.pdf", "neuron.png", "neuron.svg"]
+    assert drawing.render(tmp_path / "new" / "folder" / "g.svg").endswith("g.svg")
 
 
 @renderer
