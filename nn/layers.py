@@ -9,7 +9,7 @@ from numbers import Real
 from typing import Any
 
 from autograd import Value, dot
-from nn.module import Module, build, describe
+from nn.module import Module, build, describe, values_in
 
 __all__ = ["ACTIVATIONS", "MLP", "Dropout", "Layer", "Neuron", "Sequential"]
 
@@ -46,10 +46,10 @@ def _positive_int(value: Any, name: str, where: str) -> int:
 
 def _as_inputs(x: Any, nin: int, where: str) -> list[Any] | tuple[Any, ...]:
     """x as a list of nin inputs; a bare number or Value counts as one input."""
-    if isinstance(x, (Value, Real)) and not isinstance(x, bool):
-        xs: list[Any] | tuple[Any, ...] = [x]
-    elif isinstance(x, (list, tuple)):
-        xs = x
+    if isinstance(x, (list, tuple)):
+        xs: list[Any] | tuple[Any, ...] = x
+    elif isinstance(x, (Value, Real)) and not isinstance(x, bool):
+        xs = [x]
     elif isinstance(x, (str, bytes, dict)) or not hasattr(x, "__iter__"):
         raise TypeError(f"{where}: x must be a list of numbers or Values, got {type(x).__name__}")
     else:
@@ -171,7 +171,14 @@ class Layer(Module):
 
     def forward(self, x: Any) -> Value | list[Value]:
         xs = _as_inputs(x, self.nin, "Layer")
-        out = [n(xs) for n in self.neurons]
+        # Each neuron's call is recorded as Module.__call__ would, but the inputs they
+        # share are collected once per layer instead of once per neuron.
+        inputs = values_in(xs)
+        out = []
+        for neuron in self.neurons:
+            y = neuron.forward(xs)
+            neuron._last_call = (inputs, (y,))
+            out.append(y)
         return out[0] if len(out) == 1 else out
 
     def config(self) -> dict[str, Any]:

@@ -20,13 +20,19 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
-def values_in(obj: Any) -> list[Value]:
+def values_in(obj: Any) -> tuple[Value, ...]:
     """The Values in ``obj``, flattening lists and tuples (floats are left out)."""
     if isinstance(obj, Value):
-        return [obj]
-    if isinstance(obj, (list, tuple)):
-        return [v for item in obj for v in values_in(item)]
-    return []
+        return (obj,)
+    if not isinstance(obj, (list, tuple)):
+        return ()
+    found: list[Value] = []
+    for item in obj:  # one level inline: a layer's inputs and outputs are flat lists
+        if isinstance(item, Value):
+            found.append(item)
+        elif isinstance(item, (list, tuple)):
+            found.extend(values_in(item))
+    return tuple(found)
 
 
 class Module:
@@ -58,7 +64,8 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward``; remember its input and output Values (drawings group nodes by them)."""
         out = self.forward(*args, **kwargs)
-        self._last_call = (tuple(values_in([args, tuple(kwargs.values())])), tuple(values_in(out)))
+        inputs = values_in((args, tuple(kwargs.values()))) if kwargs else values_in(args)
+        self._last_call = (inputs, values_in(out))
         return out
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
