@@ -7,6 +7,7 @@ aggregates them. Engines:
 * ``chainrule``  chainrule at micrograd's granularity (one node per scalar op), running
   micrograd's nn code unchanged but for the import;
 * ``fused``      chainrule's fast path: each neuron's weighted sum is one ``autograd.dot`` node;
+* ``nn``         the same through chainrule's ``nn.MLP(..., fused=True)`` (adds nn's overhead);
 * ``floats``     the same computation written out by hand with floats (forward, backward,
   SGD): the practical limit for pure Python.
 
@@ -31,7 +32,13 @@ from typing import Any
 NOUTS = [16, 16, 1]  # micrograd's demo: MLP(2, [16, 16, 1])
 ALPHA = 1e-4  # its L2 regularisation strength
 STEPS = 4  # training steps timed from the initial weights, for every engine
-REPEATS = {"micrograd": 1, "chainrule": 3, "fused": 10, "floats": 40}  # trajectories per process
+REPEATS = {
+    "micrograd": 1,
+    "chainrule": 3,
+    "fused": 10,
+    "nn": 5,
+    "floats": 40,
+}  # trajectories per process
 
 
 # -- the data and the initial weights, identical for every engine -------------------------
@@ -66,8 +73,18 @@ def initial_weights(
 
 # -- the training step, written once for any Value class ---------------------------------
 def value_model(engine: str) -> tuple[Any, Callable[[list[float]], Any], list[Any]]:
-    """(Value class, model(x) -> score, parameters) for micrograd, chainrule or fused."""
+    """(Value class, model(x) -> score, parameters in micrograd's order) for an engine."""
     weights = initial_weights()
+    if engine == "nn":  # chainrule's own nn, as a user writes it: MLP(..., fused=True)
+        import nn
+        from autograd import Value
+
+        mlp = nn.MLP(2, NOUTS, fused=True)
+        neurons = [n for layer in mlp.layers for n in layer.neurons]
+        params = [p for n in neurons for p in (*n.w, n.b)]
+        for p, v in zip(params, [v for layer in weights for n in layer for v in n]):
+            p.data = v
+        return Value, mlp, params
     if engine == "micrograd":
         from micrograd.engine import Value
         from micrograd.nn import MLP
@@ -327,7 +344,7 @@ def check() -> dict[str, Any]:
     """Loss and gradients of one step for every engine, from the same weights and data."""
     X, y = make_moons()
     result: dict[str, Any] = {}
-    for engine in ("micrograd", "chainrule", "fused"):
+    for engine in ("micrograd", "chainrule", "fused", "nn"):
         Value, model, params = value_model(engine)
         loss = value_step(Value, model, params, X, y, lr=0.0)
         result[engine] = {"loss": loss, "grads": [float(p.grad) for p in params]}

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 CASES = Path(__file__).with_name("cases.py")
-ENGINES = ["micrograd", "chainrule", "fused", "floats"]
+ENGINES = ["micrograd", "chainrule", "fused", "nn", "floats"]
 NAMES = {
     "micrograd": "micrograd 0.1.0",
     "chainrule": "chainrule, micrograd's granularity",
     "fused": "chainrule fast path (dot)",
+    "nn": "chainrule nn.MLP(fused=True)",
     "floats": "hand-written floats",
 }
 CHAIN, LONG_CHAIN = 100_000, 3_000_000
@@ -64,7 +65,7 @@ def check_agreement() -> bool:
     ref = result["chainrule"]
     print("Same step, same weights: loss and the 337 gradients against chainrule's unfused graph")
     ok = True
-    for engine in ("fused", "micrograd", "floats"):
+    for engine in ("fused", "nn", "micrograd", "floats"):
         other = result[engine]
         d_loss = relative_difference([ref["loss"]], [other["loss"]])
         d_grad = relative_difference(ref["grads"], other["grads"])
