@@ -17,6 +17,7 @@ the script stops with "patch did not apply" instead of testing unpatched code.
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import shutil
 import subprocess
@@ -136,11 +137,27 @@ def drop_exponent_gradient(src: str) -> str:
     )
 
 
-RECURSIVE_SORT = """
+# The graph walks in engine.py: the public topological_order and the walk backward() uses
+# (the performance work gave backward its own, which skips leaves and resets grads).
+WALKS = ("topological_order", "_backward_order")
+
+
+def walks(src: str) -> list[str]:
+    """The walks present, after checking that backward() calls one of them."""
+    present = [name for name in WALKS if re.search(rf"^\s*def {name}\(", src, re.M)]
+    backward = src[slice(*function_span(src, "backward"))]
+    if not any(re.search(rf"\b{name}\(", backward) for name in present):
+        raise PatchDidNotApply(f"backward() calls none of {present}: update WALKS")
+    return present
+
+
+# micrograd's build_topo, once per walk, keeping each walk's contract
+RECURSIVE_WALKS = {
+    "topological_order": """
     order: list[Value] = []
     visited: set[Value] = set()
 
-    def build(node: Value) -> None:  # micrograd's build_topo
+    def build(node: Value) -> None:
         if node not in visited:
             visited.add(node)
             for parent in node._prev:
@@ -150,49 +167,69 @@ RECURSIVE_SORT = """
     build({root})
     return order
 
-"""
+""",
+    "_backward_order": """
+    order: list[Value] = []
+    visited: set[Value] = set()
+
+    def build(node: Value) -> None:  # no leaves; grads reset on the way
+        if node not in visited and node._prev:
+            visited.add(node)
+            node.grad = 0.0
+            for parent in node._prev:
+                build(parent)
+            order.append(node)
+
+    build({root})
+    return order
+
+""",
+}
 
 
 def recursive_sort(src: str) -> str:
-    start, end = function_span(src, "topological_order")
-    signature = re.compile(r"def topological_order\((\w+).*?\).*?:\n", re.S).match(src, start)
-    if signature is None:
-        raise PatchDidNotApply("topological_order's signature")
-    body = src[signature.end() : end]
-    doc = re.match(r'\s*(""".*?"""\n)?', body, re.S)
-    head = signature.end() + (doc.end() if doc else 0)
-    return src[:head] + RECURSIVE_SORT.format(root=signature.group(1)) + src[end:]
+    for name in walks(src):
+        start, end = function_span(src, name)
+        signature = re.compile(rf"def {name}\((\w+).*?\).*?:\n", re.S).match(src, start)
+        if signature is None:
+            raise PatchDidNotApply(f"{name}'s signature")
+        doc = re.match(r'\s*(""".*?"""\n)?', src[signature.end() : end], re.S)
+        head = signature.end() + (doc.end() if doc else 0)
+        body = RECURSIVE_WALKS[name].format(root=signature.group(1))
+        src = src[:head] + body + src[end:]
+    return src
 
 
 def hash_by_value(src: str) -> str:
-    """The sort's visited set is keyed by data: distinct nodes with equal data merge."""
-    span = function_span(src, "topological_order")
-    src = substitute(
-        src,
-        span,
-        [(r"\.add\(id\((\w+)\)\)", r".add(\1.data)"), (r"\.add\((\w+)\)", r".add(\1.data)")],
-        "visited.add in topological_order",
-    )
-    span = function_span(src, "topological_order")
-    return substitute(
-        src,
-        span,
-        [
-            (r"\bid\((\w+)\) (not )?in\b", r"\1.data \2in"),
-            (r"\bif (\w+) (not )?in\b", r"if \1.data \2in"),
-        ],
-        "visited membership test in topological_order",
-    )
+    """The walks' visited sets are keyed by data: distinct nodes with equal data merge."""
+    for name in walks(src):
+        src = substitute(
+            src,
+            function_span(src, name),
+            [(r"\.add\(id\((\w+)\)\)", r".add(\1.data)"), (r"\.add\((\w+)\)", r".add(\1.data)")],
+            f"visited.add in {name}",
+        )
+        src = substitute(
+            src,
+            function_span(src, name),
+            [
+                (r"\bid\((\w+)\) (not )?in\b", r"\1.data \2in"),
+                (r"\bif (\w+) (not )?in\b", r"if \1.data \2in"),
+            ],
+            f"visited membership test in {name}",
+        )
+    return src
 
 
 def stale_intermediate_gradients(src: str) -> str:
     """micrograd's backward(): intermediate nodes keep the previous pass's gradient."""
-    return substitute(
-        src,
-        function_span(src, "backward"),
-        [(r"^(\s*)(\w+)\.grad = 0\.0$", r"\1pass")],
-        "resetting intermediate gradients in backward",
-    )
+    reset = [(r"^(\s*)(\w+)\.grad = 0\.0$", r"\1pass")]
+    for name in ["backward", *walks(src)]:
+        try:
+            return substitute(src, function_span(src, name), reset, name)
+        except PatchDidNotApply:
+            continue
+    raise PatchDidNotApply("resetting intermediate gradients: not found in backward or its walk")
 
 
 def tanh_derivative_wrong(src: str) -> str:
@@ -290,32 +327,54 @@ def _environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
+def apply(bug: Bug, source: str) -> str:
+    """The patched source; it must differ and still compile (a syntax error would make
+    every test fail and look like a caught bug)."""
+    patched = bug.patch(source)
+    if patched == source:
+        raise PatchDidNotApply(f"{bug.name}: the patch changed nothing")
+    try:
+        compile(patched, bug.path, "exec")
+    except SyntaxError as error:
+        raise PatchDidNotApply(f"{bug.name}: the patched file does not compile: {error}") from None
+    return patched
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("bugs", nargs="*", help="names of bugs to inject (default: all)")
     parser.add_argument("--list", action="store_true", help="list the bugs and exit")
+    parser.add_argument("--show", action="store_true", help="print each patch as a diff")
     parser.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0)")
     args = parser.parse_args()
     if args.list:
         for bug in BUGS:
-            print(
-                f"{bug.name:18} {bug.path:20} {bug.description}{'' if bug.classic else ' (extra)'}"
-            )
+            extra = "" if bug.classic else " (extra)"
+            print(f"{bug.name:18} {bug.path:20} {bug.description}{extra}")
         return 0
     unknown = set(args.bugs) - {b.name for b in BUGS}
     if unknown:
         parser.error(f"unknown bugs: {sorted(unknown)}")
     chosen = [b for b in BUGS if not args.bugs or b.name in args.bugs]
 
-    # every patch must apply before anything runs
-    patched = {bug.name: bug.patch((ROOT / bug.path).read_text()) for bug in chosen}
-
     survivors = []
     with tempfile.TemporaryDirectory(prefix="inject-bugs-") as tmp:
         copy = Path(tmp) / "repo"
         shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
+        try:  # every patch must apply to the copy before anything runs
+            patched = {bug.name: apply(bug, (copy / bug.path).read_text()) for bug in chosen}
+        except PatchDidNotApply as error:
+            print(f"patch did not apply: {error}", file=sys.stderr)
+            return 3
+        if args.show:
+            for bug in chosen:
+                original = (copy / bug.path).read_text().splitlines(keepends=True)
+                diff = difflib.unified_diff(
+                    original, patched[bug.name].splitlines(keepends=True), bug.path, bug.name
+                )
+                print("".join(diff))
         baseline = run_tests(copy, args.seed)
         print(
             f"baseline (no bug): {baseline.passed} passed, {len(baseline.failed)} failed, "
@@ -323,13 +382,9 @@ def main() -> int:
             flush=True,
         )
         if baseline.failed:
-            print(
-                "the unpatched tests fail, so nothing can be concluded:",
-                *baseline.failed,
-                sep="\n  ",
-            )
+            print("the unpatched tests fail, so nothing can be concluded:", *baseline.failed)
             return 2
-        print(f"\n{'bug':18} {'caught by (failing tests)'}")
+        print(f"\n{'bug':18} caught by (failing tests)")
         for bug in chosen:
             original = (copy / bug.path).read_text()
             (copy / bug.path).write_text(patched[bug.name])
