@@ -175,7 +175,8 @@ def draw_dot(
     output (double border) look different.
 
     - ``rankdir``: "LR" (left to right, as micrograd) or "TB" (top to bottom), "RL", "BT".
-    - ``color_by_grad``: fill each Value by its |grad|, white (0) to orange (the largest).
+    - ``color_by_grad``: fill each Value by its |grad|, white (0) to orange (the largest);
+      the output, whose grad is the seed 1, keeps its own colour.
     - ``show_local_grads``: label each edge with the op's local derivative d(out)/d(in),
       taken from the derivative rules in :mod:`autograd.rules`.
     - ``highlight``: a leaf (or several): mark every path from it to the output.
@@ -386,7 +387,7 @@ class _GraphDrawing:
             cells = [f"<b>{_escape(self.name(node))}</b>"] if self.name(node) else []
             cells += [f"data {self.options.number(node.data)}", self._grad_cell(node)]
             attrs["label"] = _table(cells)
-            if self.heat is not None:
+            if self.heat is not None and node is not self.root:  # the root's grad is the seed
                 attrs["fillcolor"] = _heat_color(self._grad(node), self.heat)
         emphasis = self._emphasis(node)
         attrs |= emphasis
@@ -501,8 +502,9 @@ class _GraphDrawing:
         return on_path
 
     def _heat_scale(self) -> float:
-        """The largest finite |grad| among the drawn Values (the darkest fill)."""
-        grads = [self._grad(n) for n in self.order if not isinstance(n, Constant)]
+        """The largest finite |grad| among the Values (the darkest fill). The output is left
+        out: its grad is the seed of the pass (1), and would make every other one pale."""
+        grads = [self._grad(n) for n in self.order[:-1] if not isinstance(n, Constant)]
         finite = [abs(g) for g in grads if g is not None and math.isfinite(g)]
         return max(finite, default=0.0)
 

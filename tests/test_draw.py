@@ -249,16 +249,18 @@ def test_colour_by_grad_gets_darker_as_the_gradient_grows(
     root, _ = graph
     root.backward()
     d, names = drawn(root, color_by_grad=True, max_nodes=None), ids(root)
+    plain = drawn(root, max_nodes=None).nodes[names[root]]["fillcolor"]
+    assert d.nodes[names[root]]["fillcolor"] == plain  # the output's grad is the seed
     shaded = [
         (abs(n.grad), brightness(d.nodes[names[n]]["fillcolor"]))
         for n in names
-        if not isinstance(n, Constant)
+        if not isinstance(n, Constant) and n is not root
     ]
     for g1, b1 in shaded:
         for g2, b2 in shaded:
             if g1 < g2:
                 assert b1 >= b2
-    largest = max(g for g, _ in shaded)
+    largest = max((g for g, _ in shaded), default=0.0)
     for g, b in shaded:
         assert b == 3 * 255 if g == 0 else True  # white: no gradient
         assert b < 3 * 255 if g == largest > 0 else True  # the largest is coloured

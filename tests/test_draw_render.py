@@ -137,7 +137,7 @@ def test_jupyter_gets_inline_svg() -> None:
 
 
 @renderer
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_labels)
 def test_hostile_labels_render_and_keep_their_text(label: str) -> None:
     x = Value(1.0, label=label)
