@@ -18,7 +18,7 @@ from typing import Any
 from autograd import no_grad
 from nn.layers import Layer
 from nn.module import Module
-from nn.train import LossFn, _resolve_loss
+from nn.train import LossFn, resolve_loss
 
 __all__ = ["FlowReport", "LayerStats", "dead_relu_fraction", "grad_norms", "gradient_flow"]
 
@@ -130,7 +130,7 @@ def gradient_flow(
     """One forward and backward pass over the batch (X, y), no update: per-layer gradient
     norms, dead ReLU fractions and tanh/sigmoid saturation. Leaves the batch's gradients
     in ``.grad``."""
-    loss_fn, _ = _resolve_loss(loss, None)
+    loss_fn, _ = resolve_loss(loss, None)
     layers = _layers(model)
     if not layers:
         raise ValueError("gradient_flow: the model has no Layer modules to report on")

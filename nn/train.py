@@ -106,7 +106,7 @@ class History:
         return axes
 
 
-def _resolve_loss(
+def resolve_loss(
     loss: str | LossFn, accuracy: AccuracyFn | None
 ) -> tuple[LossFn, AccuracyFn | None]:
     if isinstance(loss, str):
@@ -149,7 +149,7 @@ def evaluate(
     accuracy: AccuracyFn | None = None,
 ) -> tuple[float, float | None]:
     """(mean loss, accuracy) of ``model`` on (X, y), in eval mode and without a graph."""
-    loss_fn, right = _resolve_loss(loss, accuracy)
+    loss_fn, right = resolve_loss(loss, accuracy)
     _check_data(X, y, "evaluate")
     was_training = model.training
     model.eval()
@@ -203,7 +203,7 @@ def fit(
     """
     from tqdm.auto import tqdm
 
-    loss_fn, right = _resolve_loss(loss, accuracy)
+    loss_fn, right = resolve_loss(loss, accuracy)
     _check_data(X, y, "fit")
     if validation_data is not None:
         _check_data(*validation_data, "fit: validation_data")

@@ -194,3 +194,16 @@ def test_gradient_flow_report_matches_a_manual_backward() -> None:
     )
     assert report.loss == hinge_loss([twin(x) for x in X], y).data
     assert isinstance(twin([0.0, 0.0]), Value)
+
+
+def test_history_plot_draws_loss_and_accuracy() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    history = History(loss=[1.0, 0.5], accuracy=[0.5, 0.75], val_loss=[1.2, 0.7],
+                      val_accuracy=[0.4, 0.6], lr=[0.1, 0.1])  # fmt: skip
+    loss_ax, acc_ax = history.plot()
+    assert [list(line.get_ydata()) for line in loss_ax.get_lines()] == [[1.0, 0.5], [1.2, 0.7]]
+    assert [list(line.get_ydata()) for line in acc_ax.get_lines()] == [[0.5, 0.75], [0.4, 0.6]]
+    mse_only = History(loss=[3.0, 2.0], accuracy=[None, None])
+    assert len(mse_only.plot().get_lines()) == 1  # no accuracy panel for a regression loss
