@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
-MAX_NODES = 500  # Graphviz's layout time grows fast; beyond this, summarise or opt in
+MAX_NODES = 500  # Graphviz's layout time grows fast: beyond this, fold modules or opt in
 
 # How each kind of node looks: shape and border tell the kinds apart even when the fill
 # shows gradient magnitudes instead (color_by_grad=True).
@@ -77,7 +77,7 @@ class GraphTooLargeError(ValueError):
 
 
 # -- the drawing object ------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Drawing:
     """A computation graph as DOT text: render it to a file, or show it in Jupyter.
 
@@ -137,6 +137,10 @@ class Drawing:
 
     def __str__(self) -> str:
         return self.source
+
+    def __repr__(self) -> str:  # outside Jupyter: a pointer, not a page of DOT text
+        lines = len(self.source.splitlines())
+        return f"<Drawing: {lines} lines of DOT in .source; .render(path) draws it>"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -391,3 +391,10 @@ def test_clusters_for_a_real_mlp() -> None:
     assert sum(k.startswith("m") for k in drawn(loss, model=model, collapse=nn.Layer).nodes) == 3
     for name, p in model.named_parameters():
         assert d.nodes[ids(loss)[p]].get("style") == "rounded,filled", name
+
+
+def test_the_drawing_converts_to_the_graphviz_package_and_has_a_short_repr() -> None:
+    drawing = draw_dot(Value(2.0, label="x") * 3)
+    source = drawing.to_graphviz()
+    assert source.source == drawing.source == str(drawing)
+    assert len(repr(drawing)) < 80 and "render" in repr(drawing)
