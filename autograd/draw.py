@@ -689,9 +689,10 @@ def backward_frames(root: Value, **options: Any) -> Frames:
     order = list(reversed(drawing.order))
     for k, node in enumerate(order, 1):
         g = grads[node]  # complete: every node that uses this one came earlier
-        name = drawing.name(node) or ("the output" if node is root else "")
         symbol = _OP_SYMBOLS.get(node.op, node.op)
-        who = name or f"the {symbol} node (red)"
+        name = drawing.name(node) or ("the output" if node is root else f"the {symbol} node")
+        box = drawing.box(node)  # a node folded into a module's box: say which box
+        who = f"{name} in {box.title} (red)" if box else f"{name} (red)"
         if node.parents:
             local = OPS[node.op].backward(g, node.data, *[p.data for p in node.parents])
             for parent, gp in zip(node.parents, local):

@@ -55,17 +55,17 @@ def test_the_first_frame_knows_only_the_output_and_focuses_on_it() -> None:
     others = [grad_text(a) for k, a in first.nodes.items() if k != output]
     assert others.count("?") == len(leaves) + 1  # x, w, b and x*w: not reached yet
     assert f"{1 - math.tanh(2.0 * -3.0 + 1.0) ** 2:#.4g}" in others  # tanh passed it to x*w+b
-    assert "step 1/6: the output has its full gradient 1.000; its tanh rule" in source
+    assert "step 1/6: the output (red) has its full gradient 1.000; its tanh rule" in source
 
 
 def test_each_frame_says_what_happens_and_shows_what_is_passed_back() -> None:
     x = Value(3.0, label="x")
     y = x * x
     frames = backward_frames(y)
-    assert "step 1/2: the output has its full gradient 1.000; its × rule" in frames[0].source
+    assert "step 1/2: the output (red) has its full gradient 1.000; its × rule" in frames[0].source
     edges = parse(frames[0].source).edges
     assert [a.get("xlabel") for s, t, a in edges if t == "n1_op"] == ["grad += 3.000"] * 2
-    assert "step 2/2: x is a leaf: its gradient 6.000 is final" in frames[1].source
+    assert "step 2/2: x (red) is a leaf: its gradient 6.000 is final" in frames[1].source
 
 
 def test_frames_accept_the_drawing_options_and_refuse_unknown_ones() -> None:
@@ -99,3 +99,13 @@ def test_without_ipywidgets_step_through_warns_and_returns_the_frames(
     assert isinstance(frames, Frames) and len(frames) == len(topological_order(y))
     page = frames._repr_html_()
     assert page.count("<pre>") == len(frames) and "no Graphviz renderer found" in page
+
+
+def test_frames_of_a_folded_model_name_the_box_a_step_happens_in() -> None:
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [3, 1], seed=0)
+    out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    frames = backward_frames(out, model=model, collapse=True)
+    assert len(frames) == len(topological_order(out))
+    assert "the output in neurons.0 · Neuron (red)" in frames[0].source
+    assert sum("in neurons.1 · Neuron (red)" in f.source for f in frames) == 8  # its 8 nodes
