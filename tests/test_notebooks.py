@@ -1,0 +1,203 @@
+"""What the lecture notebooks must be, checked without running them.
+
+Running them is nbmake's job: ``--nbmake`` in pytest's addopts and ``notebooks`` in its
+testpaths (pyproject.toml) make ``make test`` execute every notebook top to bottom in a
+real Jupyter kernel. These tests check what execution cannot: that a notebook is
+committed clean, is deterministic, uses the library instead of re-implementing it, and
+is linked from the README.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from jupyter_client.manager import KernelManager
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+LIBRARY_PACKAGES = ("autograd", "nn")
+PLAIN_RANDOMNESS = ("random.", "np.random.", "numpy.random.")
+
+
+def read(path: Path) -> Any:
+    return nbformat.read(path, as_version=nbformat.NO_CONVERT)
+
+
+def python_source(path: Path) -> str:
+    """The code cells as one Python module, IPython magics (``%``, ``!``) dropped."""
+    cells = [cell.source for cell in read(path).cells if cell.cell_type == "code"]
+    lines = "\n".join(cells).splitlines()
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+
+
+def library_modules() -> Iterator[Any]:
+    for name in LIBRARY_PACKAGES:
+        package = importlib.import_module(name)
+        yield package
+        for info in pkgutil.walk_packages(package.__path__, prefix=name + "."):
+            yield importlib.import_module(info.name)
+
+
+def library_names() -> set[str]:
+    """Every public function and class the library defines, and the methods of the classes
+    a package exports (``Value.backward``, ``Module.parameters``, ``SGD.step``, ...)."""
+    names: set[str] = set()
+    for module in library_modules():
+        exported = set(getattr(module, "__all__", ()))
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                names.add(name)
+            if inspect.isclass(obj) and name in exported:
+                names.update(m for m in vars(obj) if not m.startswith("_"))
+    return names
+
+
+def seeded_callables() -> set[str]:
+    """Library callables whose ``seed`` defaults to None (unseeded, they differ run to run),
+    and modules passing ``**kwargs`` on to such a one (``MLP`` and ``Layer`` to ``Neuron``)."""
+    from nn import Module
+
+    names = set()
+    for module in library_modules():
+        for name, obj in vars(module).items():
+            if name.startswith("_") or not callable(obj):
+                continue
+            try:
+                parameters = inspect.signature(obj).parameters
+            except (TypeError, ValueError):
+                continue
+            if "seed" in parameters and parameters["seed"].default is None:
+                names.add(name)
+            forwards_kwargs = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+            if inspect.isclass(obj) and issubclass(obj, Module) and forwards_kwargs:
+                names.add(name)
+    return names
+
+
+def called_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return None
+
+
+def test_there_are_eight_numbered_notebooks() -> None:
+    numbers = [path.name[:3] for path in NOTEBOOKS]
+    assert numbers == [f"{i:02d}_" for i in range(1, 9)], [p.name for p in NOTEBOOKS]
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def notebook(request: pytest.FixtureRequest) -> Path:
+    path: Path = request.param
+    return path
+
+
+def test_is_valid_and_committed_without_outputs(notebook: Path) -> None:
+    nb = read(notebook)
+    nbformat.validate(nb)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"cell {index} has outputs: clear them before committing"
+            assert cell.execution_count is None, f"cell {index} has an execution count"
+    assert "widgets" not in nb.metadata, "widget state is saved in the metadata"
+
+
+def test_runs_in_the_python3_kernel(notebook: Path) -> None:
+    assert read(notebook).metadata.kernelspec.name == "python3"
+
+
+def test_opens_with_a_title_cell(notebook: Path) -> None:
+    first = read(notebook).cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# "), first.source[:80]
+
+
+def test_imports_from_the_library(notebook: Path) -> None:
+    imported = set()
+    for node in ast.walk(ast.parse(python_source(notebook))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+    assert imported & set(LIBRARY_PACKAGES), f"imports neither autograd nor nn: {sorted(imported)}"
+
+
+def test_redefines_no_library_code(notebook: Path) -> None:
+    """No cell defines a function or class the library has (``class Value``, ``def backward``)
+    or patches a library object (``Value.relu = ...``, ``autograd.draw_dot = ...``)."""
+    library = library_names()
+    tree = ast.parse(python_source(notebook))
+    imported = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").split(".")[0] in LIBRARY_PACKAGES
+        for alias in node.names
+    } | set(LIBRARY_PACKAGES)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            assert node.name not in library, f"line {node.lineno} redefines library {node.name!r}"
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                    assert target.value.id not in imported, (
+                        f"line {node.lineno} patches {target.value.id}.{target.attr}"
+                    )
+
+
+def test_is_deterministic(notebook: Path) -> None:
+    """Every source of randomness is seeded, so a rerun shows the same numbers and plots."""
+    source = python_source(notebook)
+    needs_seed = seeded_callables()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and called_name(node) in needs_seed:
+            keywords = {k.arg for k in node.keywords}
+            assert "seed" in keywords, f"line {node.lineno}: {called_name(node)}(...) has no seed="
+    if "random." in source.replace("np.random.", "").replace("numpy.random.", ""):
+        assert "random.seed(" in source or "random.Random(" in source, "random is never seeded"
+    if "np.random." in source or "numpy.random." in source:
+        assert re.search(r"(np|numpy)\.random\.(default_rng|seed)\(\s*\d", source), (
+            "numpy randomness without a fixed seed"
+        )
+    if "@given" in source:
+        assert "derandomize=True" in source, "hypothesis tests must be derandomized"
+
+
+def test_figures_have_titles_labels_and_legends(notebook: Path) -> None:
+    """Each cell that draws a matplotlib figure titles it, labels an axis and adds a legend."""
+    for index, cell in enumerate(read(notebook).cells):
+        if cell.cell_type != "code" or "plt.show()" not in cell.source:
+            continue
+        for needed in (("title",), ("xlabel", "set_xticks"), ("legend",)):
+            assert any(word in cell.source for word in needed), f"cell {index} lacks {needed[0]}"
+
+
+def test_readme_links_every_notebook() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Notebooks\n", 1)[1].split("\n## ", 1)[0]
+    links = re.findall(r"\]\((notebooks/[^)]+\.ipynb)\)", section)
+    assert sorted(links) == [f"notebooks/{path.name}" for path in NOTEBOOKS]
+
+
+def test_the_test_command_executes_the_notebooks(pytestconfig: pytest.Config) -> None:
+    assert "notebooks" in pytestconfig.getini("testpaths")
+    assert pytestconfig.getoption("nbmake"), "--nbmake is missing from addopts"
+
+
+def test_the_python3_kernel_is_this_interpreter() -> None:
+    """nbmake starts the kernel named in the notebook: it must be the venv's own Python."""
+    command = KernelManager(kernel_name="python3").format_kernel_cmd()
+    assert Path(command[0]) == Path(sys.executable), command
