@@ -169,8 +169,8 @@ def memory_table() -> None:
             print(
                 f"| {what} | {name} | {out['bytes_per_node']:.0f} "
                 f"| {out['bytes_per_node_after_backward']:.0f} "
-                f"| {'yes' if out['freed'] else 'no'} "
-                f"({out['bytes_left_after_drop']:,} bytes left) |"
+                f"| {'yes' if out['nodes_left_after_drop'] == 0 else 'no'}: "
+                f"{out['nodes_left_after_drop']:,} of {out['nodes_alive']:,} nodes left |"
             )
     print(f"| scalar ops | PyTorch 2.13 (issue 6, not measured here) | {PYTORCH['bytes']} | | |")
     print()
