@@ -225,7 +225,7 @@ def dot(weights: Iterable[Value], inputs: Iterable[Operand], bias: Operand = 0.0
         data = None
     if type(data) is not float:  # numbers become Constants; anything else is refused by name
         parents = tuple([p if isinstance(p, Value) else _operand(p, "dot") for p in parents])
-        data = forward(*[p.data for p in parents])
+        data = float(forward(*[p.data for p in parents]))
     return _node(data, parents, None, "dot")
 
 
