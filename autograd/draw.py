@@ -666,6 +666,8 @@ class Frames(list[Drawing]):
 def backward_frames(root: Value, **options: Any) -> Frames:
     """One drawing per node, in the order backpropagation visits them (reverse topological).
 
+    Constants (the 2 in ``x * 2``) get no frame: their gradient is never drawn or needed.
+
     Frame k shows the gradients known after the k-th node has passed its gradient to its
     inputs (its rule is applied with ``g`` times the local derivative on each input edge);
     "grad ?" marks a node no gradient has reached yet. The gradients are replayed here
@@ -686,11 +688,12 @@ def backward_frames(root: Value, **options: Any) -> Frames:
     number = drawing.options.number
     grads: dict[Value, float] = {root: 1.0}
     steps: list[tuple[Value, dict[Value, float], str]] = []
-    order = list(reversed(drawing.order))
+    order = [node for node in reversed(drawing.order) if not isinstance(node, Constant)]
     for k, node in enumerate(order, 1):
         g = grads[node]  # complete: every node that uses this one came earlier
         symbol = _OP_SYMBOLS.get(node.op, node.op)
-        name = drawing.name(node) or ("the output" if node is root else f"the {symbol} node")
+        name = "the output" if node is root else drawing.name(node)
+        name = name or (f"the {symbol} node" if node.op else "the leaf")
         box = drawing.box(node)  # a node folded into a module's box: say which box
         who = f"{name} in {box.title} (red)" if box else f"{name} (red)"
         if node.parents:

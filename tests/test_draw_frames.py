@@ -27,7 +27,7 @@ def test_frames_fill_in_the_gradients_of_one_backward_pass(
     root, _ = graph
     order = topological_order(root)
     frames = backward_frames(root, precision=12, max_nodes=None)
-    assert len(frames) == len(order)
+    assert len(frames) == sum(not isinstance(node, Constant) for node in order)
     assert all(node.grad == 0.0 for node in order)  # the user's graph is left alone
     names = {node: f"n{i}" for i, node in enumerate(order)}
     variables = [n for n in order if not isinstance(n, Constant)]
@@ -106,6 +106,13 @@ def test_frames_of_a_folded_model_name_the_box_a_step_happens_in() -> None:
     model = nn.MLP(2, [3, 1], seed=0)
     out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
     frames = backward_frames(out, model=model, collapse=True)
-    assert len(frames) == len(topological_order(out))
+    assert len(frames) == len(topological_order(out))  # no constants in this graph
     assert "the output in neurons.0 · Neuron (red)" in frames[0].source
     assert sum("in neurons.1 · Neuron (red)" in f.source for f in frames) == 8  # its 8 nodes
+
+
+def test_constants_get_no_frame_and_unnamed_leaves_are_called_leaves() -> None:
+    x = Value(3.0)
+    frames = backward_frames(x * 2)
+    assert len(frames) == 2  # x * 2 and x; not the constant 2
+    assert "step 2/2: the leaf (red) is a leaf: its gradient 2.000 is final" in frames[1].source
