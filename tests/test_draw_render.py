@@ -112,8 +112,14 @@ def test_svg_png_and_pdf(tmp_path: Path) -> None:
 
 
 @renderer
-def test_the_pdf_cross_reference_table_points_at_its_objects(tmp_path: Path) -> None:
-    pdf = draw_dot(neuron()).pipe("pdf")
+def test_a_pdf_made_from_an_image_has_a_cross_reference_table_that_points_at_its_objects() -> None:
+    """The PDF written when the renderer has no PDF writer (graphviz-pure)."""
+    renderer_path = render.find_renderer()
+    assert renderer_path is not None
+    jpeg = render._run(renderer_path, draw_dot(neuron()).source, ["-Tjpg"])
+    pdf = render.jpeg_to_pdf(jpeg, dpi=96)
+    width, height = struct.unpack(">HH", jpeg[jpeg.index(b"\xff\xc0") + 5 :][:4])[::-1]
+    assert f"/Width {width} /Height {height}".encode() in pdf
     start = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
     assert pdf[start:].startswith(b"xref")
     table = pdf[start:].split(b"trailer")[0].split(b"\n")[3:]
