@@ -99,6 +99,15 @@ def test_grad_of_unused_input_is_zero() -> None:
     assert [g.data for g in first] == [2.0, 0.0]
 
 
+def test_grad_with_respect_to_an_intermediate_node() -> None:
+    x = Value(0.5)
+    h = x * 3
+    y = h.sin() + h
+    dh, dx = grad(y, [h, x])
+    assert dh == math.cos(1.5) + 1
+    assert dx == 3 * dh
+
+
 def test_grad_does_not_touch_grad_attributes() -> None:
     x, w = Value(2.0), Value(-1.0)
     y = (x * w).tanh()

@@ -51,6 +51,11 @@ def check_first_derivatives(program: Program) -> None:
     for i, g in enumerate(gradient):
         oracle = exact_derivative(program, unit(n, i))
         assert close_to_oracle(g, oracle), f"d/dx{i}: engine {g!r}, mpmath {oracle!r}"
+    # a second pass adds the same gradient again (nothing stale is reused); only up to
+    # rounding, as the first pass's sum is now where the second pass's additions start
+    out.backward()
+    for leaf, g in zip(leaves, gradient):
+        assert close_to_oracle(leaf.grad, 2 * g), f"second backward(): {leaf.grad!r}, not 2 * {g!r}"
     TALLY["programs checked (first order)"] += 1
 
 
