@@ -263,3 +263,16 @@ def test_sequential_applies_in_order() -> None:
     assert model(x).data == second(first(x)).data
     assert [name for name, _ in model.named_children()] == ["0", "1"]
     assert list(model) == [first, second] and model[-1] is second
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu"])
+def test_fused_and_unfused_mlps_agree(activation: str) -> None:
+    X = [[0.3, -1.2], [2.0, 0.5], [-0.7, -0.1]]
+    results = []
+    for fused in (False, True):
+        model = MLP(2, [5, 4, 1], activation=activation, fused=fused, seed=11)
+        loss = sum(model(x) ** 2 for x in X)
+        loss.backward()  # type: ignore[union-attr]
+        results.append([loss.data] + [p.grad for p in model.parameters()])  # type: ignore[union-attr]
+    for unfused, fused_ in zip(*results):
+        assert math.isclose(unfused, fused_, rel_tol=1e-12, abs_tol=1e-300)

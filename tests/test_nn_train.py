@@ -31,12 +31,14 @@ def accuracy(model: MLP, X: list[list[float]], y: list[int]) -> float:
 
 
 @pytest.mark.slow
-def test_micrograd_demo_reaches_100_percent_within_100_steps() -> None:
+@pytest.mark.parametrize(("init", "seed"), [("auto", 0), ("uniform", 1)])
+def test_micrograd_demo_reaches_100_percent_within_100_steps(init: str, seed: int) -> None:
     """micrograd's demo.ipynb with our API: MLP(2, [16, 16, 1]), 100 moons, SVM hinge loss
-    + 1e-4 L2, SGD with lr = 1.0 - 0.9 k / 100, one full-batch step per k."""
-    X, y01 = make_moons(100, noise=0.1, seed=0)
+    + 1e-4 L2, SGD with lr = 1.0 - 0.9 k / 100, one full-batch step per k; with our default
+    (He) initialisation and with micrograd's U(-1, 1)."""
+    X, y01 = make_moons(100, noise=0.1, seed=seed)
     y = [2 * t - 1 for t in y01]
-    model = MLP(2, [16, 16, 1], seed=0, fused=True)
+    model = MLP(2, [16, 16, 1], seed=seed, init=init, fused=True)
     optimizer = SGD(model.parameters(), lr=1.0)
     schedule = LinearLR(optimizer, start_factor=1.0, end_factor=0.1, total_iters=100)
     reached = None
