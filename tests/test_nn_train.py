@@ -209,3 +209,27 @@ def test_history_plot_draws_loss_and_accuracy() -> None:
     assert [list(line.get_ydata()) for line in acc_ax.get_lines()] == [[0.5, 0.75], [0.4, 0.6]]
     mse_only = History(loss=[3.0, 2.0], accuracy=[None, None])
     assert len(mse_only.plot().get_lines()) == 1  # no accuracy panel for a regression loss
+
+
+@pytest.mark.slow
+def test_fit_progress_bar_is_a_widget_in_jupyter() -> None:
+    """In a real Jupyter kernel, tqdm.auto shows fit's bar as an ipywidgets widget."""
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    source = (
+        "from nn import MLP, fit, make_moons\n"
+        "X, y = make_moons(20, seed=0)\n"
+        "model = MLP(2, [4, 1], seed=0, fused=True)\n"
+        "history = fit(model, X, [2 * t - 1 for t in y], loss='hinge', epochs=3)\n"
+        "print(history.epochs)"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    notebook.metadata.kernelspec = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert any(o.get("text", "").strip() == "3" for o in outputs)
