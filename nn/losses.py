@@ -14,7 +14,6 @@ list of per-sample losses).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any
 
@@ -48,10 +47,17 @@ def _as_number(t: Any, name: str) -> float:
     return float(t)
 
 
+def _is_many(x: Any) -> bool:
+    """A list, tuple or array of samples (rather than one sample)."""
+    return isinstance(x, (list, tuple)) or (
+        hasattr(x, "__len__") and hasattr(x, "__getitem__") and not isinstance(x, (str, Value))
+    )
+
+
 def _pairs(input: Any, target: Any, name: str) -> tuple[list[Value], list[float]]:
     """Predictions and targets as two lists of the same, non-zero length."""
-    xs = list(input) if isinstance(input, (list, tuple)) else [input]
-    ts = list(target) if isinstance(target, (list, tuple)) else [target]
+    xs = list(input) if _is_many(input) else [input]
+    ts = list(target) if _is_many(target) else [target]
     if len(xs) != len(ts):
         raise ValueError(f"{name}: {len(xs)} predictions but {len(ts)} targets")
     if not xs:
@@ -131,7 +137,7 @@ def _class_index(t: Any, n_classes: int, i: int) -> int:
 
 
 def _cross_entropy_one(logits: Any, t: Any, i: int) -> Value:
-    if not isinstance(logits, (list, tuple)) or len(logits) < 1:
+    if not _is_many(logits) or len(logits) < 1:
         raise ValueError(
             f"cross_entropy: input[{i}] must be a non-empty list of logits, one per class, "
             f"got {logits!r}"
@@ -157,12 +163,12 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
     >>> round(cross_entropy([0.0, 0.0], 1).data, 6)   # log 2: a 50/50 guess
     0.693147
     """
-    if not isinstance(target, (list, tuple)):
+    if not _is_many(target):
         return _reduce([_cross_entropy_one(input, target, 0)], reduction, "cross_entropy")
-    if not isinstance(input, (list, tuple)) or len(input) != len(target):
-        n = len(input) if isinstance(input, Sequence) else 1
+    if not _is_many(input) or len(input) != len(target):
+        n = len(input) if _is_many(input) else 1
         raise ValueError(f"cross_entropy: {n} predictions but {len(target)} targets")
-    if not target:
+    if len(target) == 0:
         raise ValueError("cross_entropy: no predictions (empty input)")
     losses = [_cross_entropy_one(z, t, i) for i, (z, t) in enumerate(zip(input, target))]
     return _reduce(losses, reduction, "cross_entropy")

@@ -123,7 +123,7 @@ def resolve_loss(
 def _check_data(X: Sequence[Any], y: Sequence[Any], where: str) -> None:
     if len(X) != len(y):
         raise ValueError(f"{where}: X has {len(X)} samples but y has {len(y)}")
-    if not X:
+    if len(X) == 0:  # not `not X`: X may be a numpy array
         raise ValueError(f"{where}: no samples")
 
 

@@ -145,3 +145,11 @@ def test_hinge_loss(pairs: list[tuple[float, int]]) -> None:
 def test_errors_name_the_problem(call: object, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()  # type: ignore[operator]
+
+
+def test_numpy_arrays_are_accepted_as_batches() -> None:
+    np = pytest.importorskip("numpy")
+    scores = [Value(0.5), Value(-2.0)]
+    assert hinge_loss(scores, np.array([1, -1])).data == hinge_loss(scores, [1, -1]).data
+    assert cross_entropy([[1.0, 2.0]], np.array([1])).data == cross_entropy([1.0, 2.0], 1).data
+    assert mse_loss(np.array([1.0, 2.0]), np.array([0.0, 0.0])).data == 2.5

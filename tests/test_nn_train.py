@@ -233,3 +233,14 @@ def test_fit_progress_bar_is_a_widget_in_jupyter() -> None:
     outputs = notebook.cells[0].outputs
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert any(o.get("text", "").strip() == "3" for o in outputs)
+
+
+def test_fit_accepts_numpy_arrays() -> None:
+    np = pytest.importorskip("numpy")
+    X, y = make_spirals(30, seed=0)
+    model = MLP(2, [4, 3], seed=0, fused=True)
+    history = fit(model, np.array(X), np.array(y), loss="cross_entropy", epochs=2, batch_size=10,
+                  seed=0, progress=False)  # fmt: skip
+    twin = MLP(2, [4, 3], seed=0, fused=True)
+    fit(twin, X, y, loss="cross_entropy", epochs=2, batch_size=10, seed=0, progress=False)
+    assert history.epochs == 2 and model.state_dict() == twin.state_dict()
