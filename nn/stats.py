@@ -22,7 +22,9 @@ from nn.train import LossFn, resolve_loss
 
 __all__ = ["FlowReport", "LayerStats", "dead_relu_fraction", "grad_norms", "gradient_flow"]
 
-SATURATED = 0.99  # |tanh| above this, or sigmoid within 0.01 of 0 or 1: gradient < 2% of its peak
+# Saturated: |tanh| > 0.99 (tanh' < 0.02, its peak is 1) or sigmoid within 0.01 of 0 or 1
+# (sigmoid' < 0.0099, its peak is 0.25): almost no gradient passes.
+SATURATED = 0.99
 
 
 def _layers(model: Module) -> list[tuple[str, Layer]]:
