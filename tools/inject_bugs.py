@@ -242,6 +242,36 @@ def tanh_derivative_wrong(src: str) -> str:
     )
 
 
+def dot_gradients_swapped(src: str) -> str:
+    """dot's d/dw_i = w_i instead of x_i (and d/dx_i = x_i), in the first-order fast path."""
+    return substitute(
+        src,
+        function_span(src, "_dot_accumulate"),
+        [(r"(\w+)\.grad \+= (\w+) \* (\w+)\.data", r"\1.grad += \2 * \1.data")],
+        "_dot_accumulate",
+    )
+
+
+def grad_leaks_into_attributes(src: str) -> str:
+    """grad() leaves its pass's gradients in .grad instead of restoring the saved ones."""
+    return substitute(
+        src,
+        function_span(src, "grad"),
+        [(r"^(\s*)(\w+)\.grad = (\w+)$", r"\1pass")],
+        "restoring .grad in grad()",
+    )
+
+
+def mode_not_restored(src: str) -> str:
+    """no_grad()/detect_anomaly() forget to restore the previous mode on exit."""
+    return substitute(
+        src,
+        function_span(src, "__exit__"),
+        [(r"engine\.set_mode\(\*(.+)\)$", r"\1")],
+        "restoring the mode in __exit__",
+    )
+
+
 BUGS = [
     Bug(
         "overwrite-grad",
@@ -276,6 +306,15 @@ BUGS = [
         False,
     ),
     Bug("tanh-derivative", "autograd/rules.py", "tanh' = 1 - tanh", tanh_derivative_wrong, False),
+    Bug("dot-swapped", "autograd/rules.py", "dot's d/dw = w", dot_gradients_swapped, False),
+    Bug(
+        "grad-leaks",
+        "autograd/functional.py",
+        "grad() changes .grad",
+        grad_leaks_into_attributes,
+        False,
+    ),
+    Bug("mode-leaks", "autograd/functional.py", "modes not restored", mode_not_restored, False),
 ]
 
 
@@ -352,7 +391,7 @@ def main() -> int:
     if args.list:
         for bug in BUGS:
             extra = "" if bug.classic else " (extra)"
-            print(f"{bug.name:18} {bug.path:20} {bug.description}{extra}")
+            print(f"{bug.name:18} {bug.path:24} {bug.description}{extra}")
         return 0
     unknown = set(args.bugs) - {b.name for b in BUGS}
     if unknown:
@@ -360,6 +399,7 @@ def main() -> int:
     chosen = [b for b in BUGS if not args.bugs or b.name in args.bugs]
 
     survivors = []
+    caught: dict[str, list[str]] = {}
     with tempfile.TemporaryDirectory(prefix="inject-bugs-") as tmp:
         copy = Path(tmp) / "repo"
         shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
@@ -399,11 +439,18 @@ def main() -> int:
                 f"{outcome.seconds:.0f} s",
                 flush=True,
             )
+            caught[bug.name] = outcome.failed
             for name in outcome.failed:
                 print(f"{'':18}   {name}")
             if not outcome.failed:
                 print(f"{'':18}   SURVIVED: no test failed")
                 survivors.append(bug.name)
+    print(f"\n{'bug':18} {'failed':>6}  caught in")
+    for bug in chosen:
+        files = sorted(
+            {name.split("::")[0].removeprefix("test_engine_") for name in caught[bug.name]}
+        )
+        print(f"{bug.name:18} {len(caught[bug.name]):6}  {', '.join(files) or 'SURVIVED'}")
     if survivors:
         print(f"\n{len(survivors)} bug(s) survived: {', '.join(survivors)}")
         return 1
