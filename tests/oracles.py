@@ -116,15 +116,21 @@ NUMBERS = st.one_of(st.integers(-3, 3), st.floats(-3, 3))
 ADD = DOMAINS["+"].forms[0]
 
 
-def _operands(draw: Any, form: Form, nodes: int, node: Callable[[], int]) -> tuple[Operand, ...]:
-    """Draw the operands of ``form``: raw numbers where allowed, at least one node."""
+def _operands(draw: Any, form: Form, pick: Callable[[int], int]) -> tuple[Operand, ...]:
+    """Draw the operands of ``form``: raw numbers where allowed, at least one node.
+
+    ``pick(k)`` chooses the k-th node operand (k = 0, 1, ...) among the earlier nodes.
+    """
+    raw = [
+        kind == NUMBER or (kind == EITHER and draw(st.integers(0, 3)) == 0)
+        for kind in form.operands
+    ]
+    if all(raw):
+        raw[next(i for i, kind in enumerate(form.operands) if kind != NUMBER)] = False
     operands: list[Operand] = []
-    for kind in form.operands:
-        raw = kind == NUMBER or (kind == EITHER and draw(st.integers(0, 3)) == 0)
-        operands.append(draw(NUMBERS) if raw else Ref(node()))
-    if not any(isinstance(o, Ref) for o in operands):
-        first = next(i for i, kind in enumerate(form.operands) if kind != NUMBER)
-        operands[first] = Ref(node())
+    for is_raw in raw:
+        k = sum(isinstance(o, Ref) for o in operands)
+        operands.append(draw(NUMBERS) if is_raw else Ref(pick(k)))
     return tuple(operands)
 
 
@@ -146,11 +152,11 @@ def programs(
     for _ in range(draw(st.integers(min_steps, max_steps))):
         nodes = n + len(steps)
 
-        def recent(nodes: int = nodes) -> int:  # 0 = the newest node
+        def recent(k: int, nodes: int = nodes) -> int:  # any earlier node; shrinks to the newest
             return nodes - 1 - draw(st.integers(0, nodes - 1))
 
         form = draw(st.sampled_from(forms))
-        steps.append(Step(form, _operands(draw, form, nodes, recent)))
+        steps.append(Step(form, _operands(draw, form, recent)))
     used = {o.index for step in steps for o in step.operands if isinstance(o, Ref)}
     unused = [n + k for k in range(len(steps) - 1) if n + k not in used]
     for index in unused:
@@ -162,7 +168,7 @@ def programs(
 def chains(draw: Any, forms: Sequence[Form], min_depth: int, max_depth: int) -> Program:
     """A deep chain: a short block of steps, each taking the previous node, repeated.
 
-    Besides the previous node a step may use the inputs and raw numbers.
+    A step's first node operand is the previous node; others are inputs (or raw numbers).
     """
     n = draw(st.integers(1, 2))
     point = tuple(draw(st.lists(INPUTS, min_size=n, max_size=n)))
@@ -171,15 +177,11 @@ def chains(draw: Any, forms: Sequence[Form], min_depth: int, max_depth: int) -> 
     steps: list[Step] = []
     for form in block * repeats:
         previous = n + len(steps) - 1
-        first = [True]
 
-        def previous_or_input(previous: int = previous, first: list[bool] = first) -> int:
-            if first[0]:
-                first[0] = False
-                return previous
-            return draw(st.integers(0, n - 1))
+        def previous_or_input(k: int, previous: int = previous) -> int:
+            return previous if k == 0 else draw(st.integers(0, n - 1))
 
-        steps.append(Step(form, _operands(draw, form, n + len(steps), previous_or_input)))
+        steps.append(Step(form, _operands(draw, form, previous_or_input)))
     return Program(point, tuple(steps))
 
 
