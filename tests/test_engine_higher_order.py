@@ -91,6 +91,15 @@ def test_backward_with_create_graph_leaves_differentiable_grads() -> None:
     assert d2 == 18.0  # 6 x
 
 
+def test_backward_with_create_graph_twice_adds_twice() -> None:
+    x = Value(3.0)
+    y = x**3 + x
+    y.backward(create_graph=True)
+    y.backward(create_graph=True)
+    assert isinstance(x.grad, Value) and x.grad.data == 56.0  # 2 (3 x^2 + 1)
+    assert grad(x.grad, [x]) == [36.0]  # 2 * 6x
+
+
 def test_grad_of_unused_input_is_zero() -> None:
     x, unused = Value(1.0), Value(2.0)
     assert grad(x * 2, [x, unused]) == [2.0, 0.0]
