@@ -9,6 +9,7 @@ diamonds. Its gradient from ``backward()`` must match central finite differences
 
 from __future__ import annotations
 
+import pytest
 from domains import DOMAINS
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
@@ -99,15 +100,14 @@ def test_gradients_of_deep_chains(program: Program) -> None:
     check_first_derivatives(program)
 
 
-@settings(max_examples=max(20, EXAMPLES // 2))
-@given(
-    st.sampled_from(sorted(DOMAINS)).flatmap(
-        lambda op: programs(forms=DOMAINS[op].forms, max_inputs=2, max_steps=2)
-    )
-)
-def test_each_op_alone(program: Program) -> None:
-    """Short programs of one op each, so no op hides behind a rejected mixture."""
+@pytest.mark.parametrize("op", sorted(DOMAINS))
+@settings(max_examples=max(5, EXAMPLES // 20))
+@given(data=st.data())
+def test_each_op_alone(op: str, data: st.DataObject) -> None:
+    """Short programs of one op each, first and second order: no op hides in a mixture."""
+    program = data.draw(programs(forms=DOMAINS[op].forms, max_inputs=2, max_steps=2))
     check_first_derivatives(program)
+    check_second_derivatives(program)
 
 
 def test_few_partials_skipped() -> None:
