@@ -78,16 +78,24 @@ def reciprocal(x: Any) -> Any:
     """1 / x, with 1 / 0 = inf (IEEE, as PyTorch) rather than ZeroDivisionError."""
     if _is_number(x):
         return 1.0 / x if x else math.copysign(math.inf, x)
+    if x.data == 0:
+        return _infinite(x, math.copysign(math.inf, x.data))
     return x**-1
 
 
 def power(x: Any, e: Any) -> Any:
     """x ** e, with 0 ** negative = inf (IEEE) rather than ZeroDivisionError."""
+    if number(x) == 0 and number(e) < 0:
+        return math.inf if _is_number(x) else _infinite(x, math.inf)
     if _is_number(x) and _is_number(e):
-        if x == 0 and e < 0:
-            return math.inf
         return float(x) ** e
     return x**e
+
+
+def _infinite(x: Any, inf: float) -> Any:
+    """inf as a Value, for a gradient graph: the same IEEE inf the float rule gives
+    (a Value op would refuse to divide by 0; detect_anomaly() still reports the inf)."""
+    return x * 0.0 + inf
 
 
 def log(x: Any) -> Any:

@@ -72,6 +72,19 @@ def test_mixed_partials_of_pow_at_zero_exponent() -> None:
     assert grad(dy, [x]) == [0.5]
 
 
+@pytest.mark.parametrize(
+    "fn",
+    [lambda x: x.sqrt(), lambda x: x**0.5, lambda x: x ** Value(0.5)],
+    ids=["sqrt", "x ** 0.5", "x ** Value(0.5)"],
+)
+def test_infinite_slope_is_the_same_at_every_order(fn: Callable[[Any], Any]) -> None:
+    """At 0, sqrt's slope is inf (as in PyTorch), with or without create_graph."""
+    x = Value(0.0)
+    assert grad(fn(x), [x]) == [math.inf]
+    (slope,) = grad(fn(x), [x], create_graph=True)
+    assert isinstance(slope, Value) and slope.data == math.inf
+
+
 def test_third_derivative() -> None:
     x = Value(0.5)
     (d1,) = grad(x.tanh(), [x], create_graph=True)
