@@ -79,6 +79,8 @@ class Program:
         printer.text(repr(self))
 
     def _run(self, inputs: Sequence[Any], how: str, pieces: list[int] | None = None) -> Any:
+        """Evaluate with the form's ``how`` function; given ``pieces`` (the float run),
+        also check each op's domain, note its piece and bound its result."""
         nodes = list(inputs)
         for step in self.steps:
             args = [nodes[o.index] if isinstance(o, Ref) else o for o in step.operands]
@@ -87,6 +89,8 @@ class Program:
                     raise OutOfDomain(f"{step!r} at {args}")
                 pieces.append(step.form.piece(*args))
             nodes.append(getattr(step.form, how)(*args))
+            if pieces is not None and not abs(nodes[-1]) <= LARGEST:  # also catches NaN
+                raise OutOfDomain(f"{step!r} = {nodes[-1]}")
         return nodes[-1]
 
     def value(self, leaves: Sequence[Value]) -> Value:
@@ -101,8 +105,6 @@ class Program:
             out = float(self._run(point, "real", pieces))
         except (ValueError, ZeroDivisionError, OverflowError) as error:
             raise OutOfDomain(str(error)) from None
-        if not abs(out) <= LARGEST:  # also catches NaN
-            raise OutOfDomain(f"output {out}")
         return out, tuple(pieces)
 
     def exact(self, *xs: Any) -> Any:
