@@ -199,8 +199,13 @@ def test_the_test_command_executes_the_notebooks(pytestconfig: pytest.Config) ->
 
 def test_the_python3_kernel_is_this_interpreter() -> None:
     """nbmake starts the kernel named in the notebook: it must be the venv's own Python."""
-    command = KernelManager(kernel_name="python3").format_kernel_cmd()
-    assert Path(command[0]) == Path(sys.executable), command
+    manager = KernelManager(kernel_name="python3")
+    command = manager.format_kernel_cmd()
+    assert Path(command[0]) == Path(sys.executable), (
+        f"the notebooks' kernel 'python3' would run {command[0]}, not this environment's "
+        f"{sys.executable}: the kernel spec in {manager.kernel_spec.resource_dir} shadows it "
+        "(see `jupyter kernelspec list`; remove it or run the tests in a fresh venv)"
+    )
 
 
 def executed_outputs(path: Path) -> list[list[Any]]:
