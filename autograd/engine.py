@@ -215,6 +215,8 @@ def dot(weights: Iterable[Value], inputs: Iterable[Operand], bias: Operand = 0.0
     (2.5, [3.0, 4.0], 1.0)
     """
     ws = tuple(weights)
+    if not isinstance(bias, Value):  # the default 0.0 would send every call the slow way
+        bias = _operand(bias, "dot")
     parents: tuple[Any, ...] = (*ws, *inputs, bias)
     if len(parents) != 2 * len(ws) + 1:
         raise ValueError(f"dot: {len(ws)} weights but {len(parents) - 1 - len(ws)} inputs")
