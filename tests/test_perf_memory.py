@@ -119,7 +119,7 @@ def test_bytes_per_dot_node() -> None:
     with collector_disabled():
         _, built = traced_bytes(build)
     operands = 2 * 16 + 1
-    tuple_header = sys.getsizeof(()) + 16  # and the GC's header for the tuple
+    tuple_header = sys.getsizeof(())  # 40 bytes on CPython 3.11, the GC's header included
     assert built / n <= BYTES_PER_NODE + tuple_header + 8 * operands
     assert built / n / (2 * 16 + 1) < BYTES_PER_NODE / 4  # per node it replaces
 
