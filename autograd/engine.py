@@ -226,7 +226,9 @@ def dot(weights: Iterable[Value], inputs: Iterable[Operand], bias: Operand = 0.0
     except (AttributeError, TypeError):
         data = None
     if type(data) is not float:  # numbers become Constants; anything else is refused by name
-        parents = tuple([p if isinstance(p, Value) else _operand(p, "dot") for p in parents])
+        parents = tuple(  # floats first: a layer's plain-float inputs come through here
+            [constant(p) if type(p) is float else _operand(p, "dot") for p in parents]
+        )
         data = float(forward(*[p.data for p in parents]))
     return _node(data, parents, None, "dot")
 
