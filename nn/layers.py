@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from numbers import Real
 from typing import Any
 
-from autograd import Value, dot
+from autograd import Constant, Value, dot
 from nn.module import Module, build, describe, values_in
 
 __all__ = ["ACTIVATIONS", "MLP", "Dropout", "Layer", "Neuron", "Sequential"]
@@ -68,6 +68,21 @@ def _bad_input(xs: Any, where: str) -> TypeError:
                 "inputs must be numbers (int, float) or Values"
             )
     return TypeError(f"{where}: inputs must be numbers (int, float) or Values")
+
+
+def _shared_inputs(xs: Any, where: str) -> list[Value]:
+    """The inputs as Values: a plain number becomes one Constant node that all the
+    neurons of a layer share (one per neuron would cost a node per weight, and a
+    drawing would show each input many times)."""
+    values = []
+    for xi in xs:
+        if isinstance(xi, Value):
+            values.append(xi)
+        elif isinstance(xi, Real) and not isinstance(xi, bool):
+            values.append(Constant(xi))
+        else:
+            raise _bad_input(xs, where)
+    return values
 
 
 class Neuron(Module):
@@ -170,7 +185,7 @@ class Layer(Module):
         return self.neurons[0].activation
 
     def forward(self, x: Any) -> Value | list[Value]:
-        xs = _as_inputs(x, self.nin, "Layer")
+        xs = _shared_inputs(_as_inputs(x, self.nin, "Layer"), "Layer")
         # Each neuron's call is recorded as Module.__call__ would, but the inputs they
         # share are collected once per layer instead of once per neuron.
         inputs = values_in(xs)
