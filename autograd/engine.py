@@ -122,7 +122,9 @@ class Value:
         return _operand(other, "*") * self
 
     def __sub__(self, other: Operand) -> Value:
-        return self + (-_operand(other, "-"))
+        if isinstance(other, Value):
+            return self + (-other)
+        return self + constant(-_operand(other, "-").data)  # x - 1 is x + (-1): no neg node
 
     def __rsub__(self, other: Operand) -> Value:
         return _operand(other, "-") + (-self)
@@ -190,9 +192,10 @@ class Value:
 
         Intermediate nodes get this pass's gradient (never a stale one from an
         earlier pass), so calling ``backward()`` twice adds exactly twice the leaf
-        gradients. Derivatives are evaluated at each node's *current* ``.data``:
-        change a leaf's data after the forward pass and the forward pass must be
-        run again (``detect_anomaly()`` reports such a stale graph).
+        gradients. The rules read the inputs' current ``.data`` (and, for exp, tanh,
+        sigmoid and sqrt, the output recorded in the forward pass): change a ``.data``
+        after the forward pass and the gradient belongs to no point, so run the forward
+        pass again (``detect_anomaly()`` raises on such a stale graph).
 
         With ``create_graph=True`` the gradients are themselves Values, so they can
         be differentiated again (see also :func:`autograd.grad`).
