@@ -198,7 +198,9 @@ class Value:
         pass again (``detect_anomaly()`` raises on such a stale graph).
 
         With ``create_graph=True`` the gradients are themselves Values, so they can
-        be differentiated again (see also :func:`autograd.grad`).
+        be differentiated again (see also :func:`autograd.grad`). As in PyTorch, a leaf
+        then holds the graph of its own gradient, which leads back to the leaf: a
+        reference cycle until ``.grad`` is reset (``autograd.grad`` makes none).
         """
         order = _backward_order(self)  # also resets the intermediate nodes' grads to 0.0
         seed = _seed(gradient, create_graph)
