@@ -363,51 +363,29 @@ def _describe(nodes: Iterable[Value]) -> str:
 
 # -- the graph walk and the chain rule -------------------------------------------------
 def topological_order(root: Value) -> list[Value]:
-    """Every node reachable from ``root``, each after all of its parents (root last).
+    """Every node reachable from ``root``, each after all of its parents (root last)."""
+    return _walk(root, leaves=True, reset_grads=False)
+
+
+def _backward_order(root: Value) -> list[Value]:
+    """What a backward pass processes: root and its ancestors except the leaves (a leaf
+    only receives gradient), with each one's ``grad`` reset to 0.0 on the way."""
+    return _walk(root, leaves=False, reset_grads=True)
+
+
+def _walk(root: Value, leaves: bool, reset_grads: bool) -> list[Value]:
+    """The one graph walk: the nodes reachable from ``root``, each after its parents.
 
     An explicit stack replaces recursion, so a chain of millions of nodes is fine.
     A node is pushed, then a ``None`` marker, then its parents: when the marker comes
     back off the stack, all the parents have been emitted and the node can follow.
-    """
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[Value | None] = [root]
-    while stack:
-        node = stack.pop()
-        if node is None:  # all parents of the node below are done
-            order.append(stack.pop())  # type: ignore[arg-type]
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        a = node._a
-        if a is None:  # a leaf has no parents to wait for
-            order.append(node)
-            continue
-        stack.append(node)
-        stack.append(None)
-        b = node._b
-        if b is not None:
-            stack.append(b)
-            stack.append(a)
-        elif type(a) is tuple:
-            stack.extend(a)
-        else:
-            stack.append(a)
-    return order
-
-
-def _backward_order(root: Value) -> list[Value]:
-    """The nodes a backward pass processes: root and its ancestors except the leaves.
-
-    The same walk as :func:`topological_order`, but a leaf only ever receives gradient,
-    so it needs no place in the order and is never pushed; and each node's ``grad`` is
-    reset to 0.0 while the walk holds it (a second pass over a graph bigger than the CPU
+    Without ``leaves`` a leaf is never pushed; ``reset_grads`` zeroes each non-leaf's
+    gradient while the walk holds it (a second pass over a graph bigger than the CPU
     cache would cost a cache miss per node).
     """
     order: list[Value] = []
     visited: set[Value] = set()
-    stack: list[Value | None] = [root] if root._a is not None else []
+    stack: list[Value | None] = [root] if leaves or root._a is not None else []
     while stack:
         node = stack.pop()
         if node is None:  # all parents of the node below are done
@@ -416,18 +394,22 @@ def _backward_order(root: Value) -> list[Value]:
         if node in visited:
             continue
         visited.add(node)
-        node.grad = 0.0
+        a, b = node._a, node._b
+        if a is None:  # a leaf has no parents to wait for (only pushed with leaves=True)
+            order.append(node)
+            continue
+        if reset_grads:
+            node.grad = 0.0
         stack.append(node)
         stack.append(None)
-        a, b = node._a, node._b
-        if b is not None:
-            if b._a is not None:
+        if b is not None:  # binary
+            if leaves or b._a is not None:
                 stack.append(b)
-            if a._a is not None:
+            if leaves or a._a is not None:
                 stack.append(a)
-        elif type(a) is tuple:
-            stack.extend([p for p in a if p._a is not None])
-        elif a._a is not None:
+        elif type(a) is tuple:  # n-ary: dot
+            stack.extend(a if leaves else [p for p in a if p._a is not None])
+        elif leaves or a._a is not None:  # unary
             stack.append(a)
     return order
 

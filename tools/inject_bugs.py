@@ -137,45 +137,33 @@ def drop_exponent_gradient(src: str) -> str:
     )
 
 
-# The graph walks in engine.py: the public topological_order and the walk backward() uses
-# (the performance work gave backward its own, which skips leaves and resets grads).
-WALKS = ("topological_order", "_backward_order")
+# The graph walk in engine.py: _walk, behind both topological_order and backward()'s order.
+WALKS = ("_walk",)
 
 
 def walks(src: str) -> list[str]:
-    """The walks present, after checking that backward() calls one of them."""
+    """The walks present, after checking that backward() reaches one of them
+    (directly, or through the function it calls for its order)."""
     present = [name for name in WALKS if re.search(rf"^\s*def {name}\(", src, re.M)]
-    backward = src[slice(*function_span(src, "backward"))]
-    if not any(re.search(rf"\b{name}\(", backward) for name in present):
-        raise PatchDidNotApply(f"backward() calls none of {present}: update WALKS")
+    reached = src[slice(*function_span(src, "backward"))]
+    if re.search(r"^\s*def _backward_order\(", src, re.M):
+        reached += src[slice(*function_span(src, "_backward_order"))]
+    if not any(re.search(rf"\b{name}\(", reached) for name in present):
+        raise PatchDidNotApply(f"backward() reaches none of {present}: update WALKS")
     return present
 
 
 # micrograd's build_topo, once per walk, keeping each walk's contract
 RECURSIVE_WALKS = {
-    "topological_order": """
+    "_walk": """
     order: list[Value] = []
     visited: set[Value] = set()
 
     def build(node: Value) -> None:
-        if node not in visited:
+        if node not in visited and (leaves or node._prev):
             visited.add(node)
-            for parent in node._prev:
-                build(parent)
-            order.append(node)
-
-    build({root})
-    return order
-
-""",
-    "_backward_order": """
-    order: list[Value] = []
-    visited: set[Value] = set()
-
-    def build(node: Value) -> None:  # no leaves; grads reset on the way
-        if node not in visited and node._prev:
-            visited.add(node)
-            node.grad = 0.0
+            if reset_grads and node._prev:
+                node.grad = 0.0
             for parent in node._prev:
                 build(parent)
             order.append(node)
