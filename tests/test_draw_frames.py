@@ -10,8 +10,8 @@ from drawing_helpers import grad_text, graphs, parse
 from hypothesis import given, settings
 
 from autograd import Constant, Value, topological_order
-from autograd import render as render_module
 from autograd.draw import Frames, backward_frames, step_through
+from autograd.draw import render as render_module
 
 
 def neuron() -> tuple[Value, list[Value]]:
