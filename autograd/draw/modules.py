@@ -21,7 +21,7 @@ from autograd.engine import Value, topological_order
 __all__ = ["Call", "Cluster", "mark_collapsed", "model_of", "module_calls", "module_clusters"]
 
 HOW_TO_RECORD = (
-    "record the module calls: `with nn.record_calls(model) as calls: loss = ...`, "
+    "record them with `with nn.record_calls(model) as calls: loss = ...`, "
     "then draw_dot(loss, model=calls, collapse=True)"
 )
 
@@ -159,8 +159,8 @@ def mark_collapsed(clusters: list[Cluster], collapse: Any) -> None:
         return
     if not clusters:
         raise ValueError(
-            f"draw_dot: collapse needs model=, with the module calls that built the graph: "
-            f"{HOW_TO_RECORD}"
+            "draw_dot: collapse needs model= to be the module calls that built the graph; "
+            + HOW_TO_RECORD
         )
     if collapse is True:
         chosen = [c for c in clusters if not c.children]
