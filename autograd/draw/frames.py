@@ -25,8 +25,15 @@ from autograd.draw.options import DrawOptions
 from autograd.engine import Constant, Value, chain_rule
 from autograd.rules import OPS
 
-__all__ = ["BackwardStep", "Frames", "backward_frames", "backward_steps", "save_frames"]
-__all__ += ["step_through"]
+__all__ = [
+    "BackwardStep",
+    "Frames",
+    "backward_frames",
+    "backward_steps",
+    "caption",
+    "save_frames",
+    "step_through",
+]
 
 
 class Frames(list[Drawing]):

@@ -18,7 +18,15 @@ from typing import Any
 
 from autograd.engine import Value, topological_order
 
-__all__ = ["Call", "Cluster", "mark_collapsed", "model_of", "module_calls", "module_clusters"]
+__all__ = [
+    "Call",
+    "Cluster",
+    "is_recording",
+    "mark_collapsed",
+    "model_of",
+    "module_calls",
+    "module_clusters",
+]
 
 HOW_TO_RECORD = (
     "record them with `with nn.record_calls(model) as calls: loss = ...`, "

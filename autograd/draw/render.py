@@ -4,6 +4,8 @@ The lookup prefers the system Graphviz ``dot`` (on ``PATH``) and falls back to
 ``graphviz-pure``, a self-contained renderer installed from PyPI into this Python's
 scripts folder (``pip install graphviz-pure``, part of chainrule's ``render`` extra).
 graphviz-pure writes no PDF, so a PDF from it is a 300-dpi image on a PDF page.
+
+Imports nothing of ours: the standard library only (``autograd.render`` re-exports it).
 """
 
 from __future__ import annotations
