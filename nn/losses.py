@@ -14,17 +14,22 @@ list of per-sample losses).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from numbers import Integral, Real
 from typing import Any
 
 from autograd import Value
 
 __all__ = [
+    "LOSSES",
+    "AccuracyFn",
+    "LossFn",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "hinge_loss",
     "mse_loss",
+    "resolve_loss",
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -184,3 +189,40 @@ def hinge_loss(input: Any, target: Any, margin: float = 1.0, reduction: str = "m
                 "use 2 * y - 1)"
             )
     return _reduce([(margin - t * x).relu() for x, t in zip(xs, ts)], reduction, "hinge_loss")
+
+
+# -- losses by name (fit, evaluate and gradient_flow accept loss="hinge" etc.) ------------
+LossFn = Callable[[Any, Any], Value]
+AccuracyFn = Callable[[Any, Any], bool]
+
+
+def _argmax(scores: Sequence[Value]) -> int:
+    return max(range(len(scores)), key=lambda i: scores[i].data)
+
+
+# loss name -> (loss function, "is this prediction right?" for the accuracy)
+LOSSES: dict[str, tuple[LossFn, AccuracyFn | None]] = {
+    "hinge": (hinge_loss, lambda out, t: (out.data > 0) == (t > 0)),
+    "bce_with_logits": (
+        binary_cross_entropy_with_logits,
+        lambda out, t: (out.data > 0) == (t > 0.5),
+    ),
+    "bce": (binary_cross_entropy, lambda out, t: (out.data > 0.5) == (t > 0.5)),
+    "cross_entropy": (cross_entropy, lambda out, t: _argmax(out) == t),
+    "mse": (mse_loss, None),
+}
+_BY_FUNCTION = {fn: (name, right) for name, (fn, right) in LOSSES.items()}
+
+
+def resolve_loss(
+    loss: str | LossFn, accuracy: AccuracyFn | None
+) -> tuple[LossFn, AccuracyFn | None]:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"fit: unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        fn, right = LOSSES[loss]
+    elif callable(loss):
+        fn, right = loss, _BY_FUNCTION.get(loss, ("", None))[1]
+    else:
+        raise TypeError(f"fit: loss must be a loss function or its name, got {loss!r}")
+    return fn, accuracy if accuracy is not None else right

@@ -17,8 +17,8 @@ from typing import Any
 
 from autograd import no_grad
 from nn.layers import Layer
+from nn.losses import LossFn, resolve_loss
 from nn.module import Module
-from nn.train import LossFn, resolve_loss
 
 __all__ = ["FlowReport", "LayerStats", "dead_relu_fraction", "grad_norms", "gradient_flow"]
 
