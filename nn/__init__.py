@@ -10,7 +10,7 @@ Everything a notebook needs is importable from ``nn`` directly:
 True
 """
 
-from nn import datasets, optim, utils
+from nn import datasets, functional, optim, utils
 from nn.checkpoint import CheckpointError, load, save
 from nn.datasets import (
     make_blobs,
@@ -22,6 +22,10 @@ from nn.datasets import (
 )
 from nn.layers import ACTIVATIONS, MLP, Dropout, Layer, Neuron, Sequential
 from nn.losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    MSELoss,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -41,8 +45,11 @@ __all__ = [
     "SGD",
     "Adam",
     "AdamW",
+    "BCELoss",
+    "BCEWithLogitsLoss",
     "CheckpointError",
     "CosineAnnealingLR",
+    "CrossEntropyLoss",
     "Dropout",
     "ExponentialLR",
     "FlowReport",
@@ -50,6 +57,7 @@ __all__ = [
     "LambdaLR",
     "Layer",
     "LinearLR",
+    "MSELoss",
     "Module",
     "Neuron",
     "RMSprop",
@@ -64,6 +72,7 @@ __all__ = [
     "dead_relu_fraction",
     "evaluate",
     "fit",
+    "functional",
     "grad_norms",
     "gradient_flow",
     "hinge_loss",

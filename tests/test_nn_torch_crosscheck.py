@@ -1,6 +1,7 @@
-"""Cross-check against real PyTorch, where it is installed (it is not a dependency: in a
-plain ``make test`` this module is skipped). Run it in an environment with torch and
-chainrule's sources on the path: ``python -m pytest tests/test_nn_torch_crosscheck.py``."""
+"""Cross-check against real PyTorch (torch 2.13, float64), where it is installed. It is no
+dependency of chainrule, so in a plain ``make test`` this module is skipped; to run it:
+``.venv/bin/pip install torch==2.13.0`` and ``.venv/bin/python -m pytest
+tests/test_nn_torch_crosscheck.py``."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from nn import (
 from nn import optim as ours
 from nn.optim import lr_scheduler as our_schedulers
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="PyTorch is not installed (it is optional)")
 
 OPTIMIZERS = [
     ("SGD", dict(lr=0.1)),
@@ -124,3 +125,201 @@ def test_clip_grad_norm_matches_pytorch() -> None:
         total_theirs = torch.nn.utils.clip_grad_norm_([t], 1.5, norm_type=norm_type)
         assert close(total_mine, total_theirs.item(), 1e-12)
         assert all(close(p.grad, g, 1e-12) for p, g in zip(mine, t.grad.tolist()))
+
+
+# -- losses with their options, at the edges (issues 10 and 13) ----------------------------
+def grads_close(mine: list[Value], theirs: Any, rel: float = 1e-12) -> None:
+    for p, g in zip(mine, theirs.grad.flatten().tolist()):
+        assert math.isclose(p.grad, g, rel_tol=rel, abs_tol=1e-300) or abs(p.grad - g) <= rel * max(
+            1.0, abs(g)
+        ), (p.data, p.grad, g)
+
+
+def value_close(a: float, b: float) -> None:
+    assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15), (a, b)
+
+
+def compare_and_backward(loss: Any, reference: Any) -> None:
+    """The loss values agree (each one, for reduction="none"); then backward on both."""
+    if isinstance(loss, list):
+        for m, r in zip(loss, reference.tolist(), strict=True):
+            value_close(m.data, r)
+        total = loss[0]
+        for m in loss[1:]:
+            total = total + m
+        total.backward()
+        reference.sum().backward()
+    else:
+        value_close(loss.data, reference.item())
+        loss.backward()
+        reference.backward()
+
+
+EDGE_PROBABILITIES = [
+    0.0,
+    1e-300,
+    1e-15,
+    1e-13,
+    5e-13,
+    1e-12,
+    2e-12,
+    1e-10,
+    1e-4,
+    0.3,
+    0.5,
+    0.9,
+    1 - 1e-4,
+    1 - 1e-10,
+    1 - 2e-12,
+    1 - 1e-12,
+    1 - 1e-13,
+    1 - 2**-53,
+    1.0,
+]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("t", [0.0, 0.3, 1.0])
+def test_bce_on_a_grid_including_the_clamp_matches_pytorch(reduction: str, t: float) -> None:
+    ps = EDGE_PROBABILITIES
+    weight = [1.0 + (i % 3) for i in range(len(ps))]
+    for w in (None, weight):
+        mine = [Value(p) for p in ps]
+        loss = binary_cross_entropy(mine, [t] * len(ps), weight=w, reduction=reduction)
+        theirs = torch.tensor(ps, dtype=torch.float64, requires_grad=True)
+        reference = F.binary_cross_entropy(
+            theirs,
+            torch.full_like(theirs, t),
+            reduction=reduction,
+            weight=None if w is None else torch.tensor(w, dtype=torch.float64),
+        )
+        compare_and_backward(loss, reference)
+        grads_close(mine, theirs)
+
+
+def test_bce_with_logits_options_match_pytorch() -> None:
+    xs = [-1000.0, -30.0, -2.0, -1e-3, 0.0, 1e-3, 2.0, 30.0, 1000.0]
+    ts = [0.0, 0.3, 1.0] * 3
+    for pos_weight in (None, 3.0, 0.25):
+        for weight in (None, [float(1 + i % 4) for i in range(len(xs))]):
+            for reduction in ("mean", "sum"):
+                mine = [Value(x) for x in xs]
+                loss = binary_cross_entropy_with_logits(
+                    mine, ts, weight=weight, reduction=reduction, pos_weight=pos_weight
+                )
+                loss.backward()
+                theirs = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
+                reference = F.binary_cross_entropy_with_logits(
+                    theirs,
+                    torch.tensor(ts, dtype=torch.float64),
+                    reduction=reduction,
+                    weight=None if weight is None else torch.tensor(weight, dtype=torch.float64),
+                    pos_weight=None
+                    if pos_weight is None
+                    else torch.tensor(pos_weight, dtype=torch.float64),
+                )
+                reference.backward()
+                value_close(loss.data, reference.item())
+                grads_close(mine, theirs)
+    # several outputs per sample, one pos_weight per output (the last dimension)
+    batch = [[0.5, -1.0, 2.0], [-0.3, 0.8, 0.0]]
+    targets = [[1.0, 0.0, 1.0], [0.0, 1.0, 0.5]]
+    mine = [[Value(x) for x in row] for row in batch]
+    loss = binary_cross_entropy_with_logits(mine, targets, pos_weight=[2.0, 0.5, 1.0])
+    loss.backward()
+    theirs = torch.tensor(batch, dtype=torch.float64, requires_grad=True)
+    reference = F.binary_cross_entropy_with_logits(
+        theirs,
+        torch.tensor(targets, dtype=torch.float64),
+        pos_weight=torch.tensor([2.0, 0.5, 1.0], dtype=torch.float64),
+    )
+    reference.backward()
+    value_close(loss.data, reference.item())
+    grads_close([v for row in mine for v in row], theirs)
+
+
+CROSS_ENTROPY_OPTIONS: list[dict[str, Any]] = [
+    {},
+    {"weight": [0.2, 1.0, 3.0, 0.5]},
+    {"ignore_index": 2},
+    {"label_smoothing": 0.1},
+    {"weight": [0.2, 1.0, 3.0, 0.5], "label_smoothing": 0.3},
+    {"weight": [0.2, 1.0, 3.0, 0.5], "ignore_index": 1, "label_smoothing": 0.25},
+    {"ignore_index": 0, "label_smoothing": 1.0},
+]
+
+
+@pytest.mark.parametrize("options", CROSS_ENTROPY_OPTIONS)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_options_match_pytorch(options: dict[str, Any], reduction: str) -> None:
+    rng = random.Random(7)
+    for _ in range(5):
+        batch = [[rng.uniform(-20, 20) for _ in range(4)] for _ in range(6)]
+        labels = [rng.randrange(4) for _ in batch]
+        labels[0] = 3  # never all ignored
+        mine = [[Value(z) for z in row] for row in batch]
+        loss = cross_entropy(mine, labels, reduction=reduction, **options)
+        theirs = torch.tensor(batch, dtype=torch.float64, requires_grad=True)
+        torch_options = dict(options)
+        if "weight" in options:
+            torch_options["weight"] = torch.tensor(options["weight"], dtype=torch.float64)
+        reference = F.cross_entropy(
+            theirs, torch.tensor(labels), reduction=reduction, **torch_options
+        )
+        compare_and_backward(loss, reference)
+        grads_close([v for row in mine for v in row], theirs)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"weight": [0.2, 1.0, 3.0]},
+        {"label_smoothing": 0.2},
+        {"weight": [0.2, 1.0, 3.0], "label_smoothing": 0.5},
+    ],
+)
+def test_cross_entropy_with_probability_targets_matches_pytorch(options: dict[str, Any]) -> None:
+    batch = [[1.0, -2.0, 0.5], [3.0, 0.0, -1.0], [0.1, 0.2, 0.3]]
+    targets = [[0.2, 0.5, 0.3], [0.0, 1.0, 0.0], [1 / 3, 1 / 3, 1 / 3]]
+    for reduction in ("mean", "sum"):
+        mine = [[Value(z) for z in row] for row in batch]
+        loss = cross_entropy(mine, targets, reduction=reduction, **options)
+        loss.backward()
+        theirs = torch.tensor(batch, dtype=torch.float64, requires_grad=True)
+        torch_options = dict(options)
+        if "weight" in options:
+            torch_options["weight"] = torch.tensor(options["weight"], dtype=torch.float64)
+        reference = F.cross_entropy(
+            theirs, torch.tensor(targets, dtype=torch.float64), reduction=reduction, **torch_options
+        )
+        reference.backward()
+        value_close(loss.data, reference.item())
+        grads_close([v for row in mine for v in row], theirs)
+    single = cross_entropy([Value(z) for z in batch[0]], targets[0], **options)
+    value_close(
+        single.data,
+        F.cross_entropy(
+            torch.tensor(batch[0], dtype=torch.float64),
+            torch.tensor(targets[0], dtype=torch.float64),
+            **{
+                k: torch.tensor(v, dtype=torch.float64) if k == "weight" else v
+                for k, v in options.items()
+            },
+        ).item(),
+    )
+
+
+def test_mse_on_several_outputs_matches_pytorch() -> None:
+    batch, targets = [[0.5, -1.0], [2.0, 0.25], [1.0, 1.0]], [[0.0, 1.0], [1.5, 0.0], [1.0, -1.0]]
+    for reduction in ("mean", "sum"):
+        mine = [[Value(x) for x in row] for row in batch]
+        loss = mse_loss(mine, targets, reduction=reduction)
+        loss.backward()
+        theirs = torch.tensor(batch, dtype=torch.float64, requires_grad=True)
+        reference = F.mse_loss(
+            theirs, torch.tensor(targets, dtype=torch.float64), reduction=reduction
+        )
+        reference.backward()
+        value_close(loss.data, reference.item())
+        grads_close([v for row in mine for v in row], theirs)
