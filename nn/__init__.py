@@ -20,7 +20,21 @@ from nn.datasets import (
     make_xor,
     train_test_split,
 )
-from nn.layers import ACTIVATIONS, MLP, Dropout, Layer, Neuron, Sequential
+from nn.layers import (
+    ACTIVATIONS,
+    MLP,
+    Dropout,
+    Identity,
+    Layer,
+    LeakyReLU,
+    Linear,
+    ModuleList,
+    Neuron,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
 from nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -32,9 +46,10 @@ from nn.losses import (
     hinge_loss,
     mse_loss,
 )
-from nn.module import Module
+from nn.module import Module, RemovableHandle
 from nn.optim import SGD, Adam, AdamW, RMSprop
 from nn.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, StepLR
+from nn.recording import CallRecord, ModuleCall, record_calls
 from nn.stats import FlowReport, dead_relu_fraction, grad_norms, gradient_flow
 from nn.train import History, evaluate, fit
 from nn.utils import clip_grad_norm_, clip_grad_value_
@@ -47,6 +62,7 @@ __all__ = [
     "AdamW",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "CallRecord",
     "CheckpointError",
     "CosineAnnealingLR",
     "CrossEntropyLoss",
@@ -54,15 +70,24 @@ __all__ = [
     "ExponentialLR",
     "FlowReport",
     "History",
+    "Identity",
     "LambdaLR",
     "Layer",
+    "LeakyReLU",
+    "Linear",
     "LinearLR",
     "MSELoss",
     "Module",
+    "ModuleCall",
+    "ModuleList",
     "Neuron",
     "RMSprop",
+    "ReLU",
+    "RemovableHandle",
     "Sequential",
+    "Sigmoid",
     "StepLR",
+    "Tanh",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "clip_grad_norm_",
@@ -84,6 +109,7 @@ __all__ = [
     "make_xor",
     "mse_loss",
     "optim",
+    "record_calls",
     "save",
     "train_test_split",
     "utils",
