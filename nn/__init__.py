@@ -11,6 +11,7 @@ True
 """
 
 from nn import datasets, functional, optim, utils
+from nn.bridge import to_torch
 from nn.checkpoint import CheckpointError, load, save
 from nn.datasets import (
     make_blobs,
@@ -111,6 +112,7 @@ __all__ = [
     "optim",
     "record_calls",
     "save",
+    "to_torch",
     "train_test_split",
     "utils",
 ]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 import random
+import re
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -323,3 +325,160 @@ def test_mse_on_several_outputs_matches_pytorch() -> None:
         reference.backward()
         value_close(loss.data, reference.item())
         grads_close([v for row in mine for v in row], theirs)
+
+
+# -- the module tree, hooks and to_torch -----------------------------------------------------
+def twin_models() -> tuple[Any, Any]:
+    """The same structure in chainrule and in torch: names, nesting and a shared module."""
+    import nn as cr
+
+    shared_mine, shared_theirs = cr.Tanh(), torch.nn.Tanh()
+    mine = cr.Sequential(
+        OrderedDict(
+            fc=cr.Linear(3, 4, seed=0),
+            act=shared_mine,
+            block=cr.Sequential(cr.Linear(4, 4, seed=1), shared_mine, cr.Identity()),
+            heads=cr.ModuleList([cr.Linear(4, 2, seed=2), cr.Linear(4, 1, bias=False, seed=3)]),
+        )
+    )
+    theirs = torch.nn.Sequential(
+        OrderedDict(
+            fc=torch.nn.Linear(3, 4),
+            act=shared_theirs,
+            block=torch.nn.Sequential(torch.nn.Linear(4, 4), shared_theirs, torch.nn.Identity()),
+            heads=torch.nn.ModuleList([torch.nn.Linear(4, 2), torch.nn.Linear(4, 1, bias=False)]),
+        )
+    )
+    return mine, theirs
+
+
+def test_tree_methods_match_pytorch() -> None:
+    mine, theirs = twin_models()
+    for method, kwargs in [
+        ("named_modules", {}),
+        ("named_modules", {"remove_duplicate": False}),
+        ("named_modules", {"prefix": "model"}),
+        ("named_children", {}),
+    ]:
+        ours = [(n, type(m).__name__) for n, m in getattr(mine, method)(**kwargs)]
+        reference = [(n, type(m).__name__) for n, m in getattr(theirs, method)(**kwargs)]
+        assert ours == reference, method
+    assert [type(m).__name__ for m in mine.children()] == [
+        type(m).__name__ for m in theirs.children()
+    ]
+    order_mine: list[str] = []
+    order_theirs: list[str] = []
+    mine.apply(lambda m: order_mine.append(type(m).__name__))
+    theirs.apply(lambda m: order_theirs.append(type(m).__name__))
+    assert order_mine == order_theirs
+    for target in ["", "fc", "block.1", "heads.1"]:
+        assert (
+            type(mine.get_submodule(target)).__name__ == type(theirs.get_submodule(target)).__name__
+        )
+    # parameter names: torch's tensor "fc.weight" is our scalars "fc.weight.j.i"
+    ours = {re.sub(r"(\.\d+)+$", "", n) for n in mine.state_dict()}
+    assert ours == set(theirs.state_dict())
+    assert len(mine.parameters()) == sum(p.numel() for p in theirs.parameters())
+
+
+def test_forward_hooks_fire_as_in_pytorch() -> None:
+    mine, theirs = twin_models()
+    del mine.heads, theirs.heads  # a ModuleList has no forward of its own
+    logs: list[list[str]] = [[], []]
+    for log, model in zip(logs, (mine, theirs)):
+        for name, module in model.named_modules():
+            module.register_forward_pre_hook(
+                lambda m, args, name=name, log=log: log.append(f"pre {name}")
+            )
+            module.register_forward_hook(
+                lambda m, args, out, name=name, log=log: log.append(f"post {name}")
+            )
+            module.register_forward_hook(
+                lambda m, args, out, name=name, log=log: log.append(f"first {name}"), prepend=True
+            )
+    mine([0.1, 0.2, 0.3])
+    theirs(torch.tensor([0.1, 0.2, 0.3]))
+    assert logs[0] == logs[1]
+
+
+def to_torch_cases() -> list[Any]:
+    import nn as cr
+
+    return [
+        cr.MLP(2, [16, 16, 1], seed=0),
+        cr.MLP(3, [4, 5, 2], activation="tanh", seed=1, fused=True),
+        cr.MLP(2, [3, 1], activation="leaky_relu", seed=2),
+        cr.MLP(2, [3, 1], activation="sigmoid", seed=3),
+        cr.Layer(3, 4, seed=4),
+        cr.Layer(3, 1, nonlin=False, seed=5),
+        cr.Neuron(3, activation="tanh", seed=6),
+        cr.Linear(3, 2, seed=7),
+        cr.Linear(3, 2, bias=False, seed=8),
+        cr.Sequential(
+            OrderedDict(
+                fc=cr.Linear(3, 5, seed=9),
+                act=cr.LeakyReLU(0.2),
+                drop=cr.Dropout(0.5),
+                out=cr.Layer(5, 2, activation="sigmoid", seed=10),
+                same=cr.Identity(),
+            )
+        ),
+        cr.Sequential(cr.Linear(3, 3, seed=11), cr.Tanh(), cr.Sigmoid(), cr.ReLU()),
+    ]
+
+
+@pytest.mark.parametrize("index", range(11))
+def test_to_torch_gives_the_same_outputs_and_gradients(index: int) -> None:
+    import nn as cr
+
+    model = to_torch_cases()[index].eval()
+    converted = cr.to_torch(model)
+    assert isinstance(converted, torch.nn.Module) and not converted.training
+    assert all(p.dtype == torch.float64 for p in converted.parameters())
+    assert sum(p.numel() for p in converted.parameters()) == len(model.parameters())
+    nin = (
+        model.nin
+        if hasattr(model, "nin")
+        else model[0].in_features
+        if isinstance(model, cr.Sequential)
+        else model.in_features
+    )
+    rng = random.Random(index)
+    X = [[rng.uniform(-3, 3) for _ in range(nin)] for _ in range(5)]
+    ours = [cr.functional._leaves(model(x)) for x in X]
+    out = converted(torch.tensor(X, dtype=torch.float64))
+    assert out.shape[0] == 5
+    for row, reference in zip(ours, out.reshape(5, -1).tolist()):
+        for value, expected in zip(row, reference, strict=True):
+            assert math.isclose(value.data, expected, rel_tol=1e-12, abs_tol=1e-12)
+    # the same gradients too: d(sum of outputs)/d(every weight)
+    model.zero_grad()
+    total = sum(v for row in ours for v in row)
+    total.backward()
+    out.sum().backward()
+    ours_grads = sorted(p.grad for p in model.parameters())
+    theirs_grads = sorted(g for p in converted.parameters() for g in p.grad.flatten().tolist())
+    for a, b in zip(ours_grads, theirs_grads, strict=True):
+        assert math.isclose(a, b, rel_tol=1e-10, abs_tol=1e-12)
+
+
+def test_to_torch_copies_names_and_weights_and_is_independent() -> None:
+    import nn as cr
+
+    model = cr.Sequential(OrderedDict(hidden=cr.Layer(2, 3, seed=0), out=cr.Linear(3, 1, seed=1)))
+    converted = cr.to_torch(model)
+    assert [n for n, _ in converted.named_children()] == ["hidden", "out"]
+    assert converted.hidden[0].weight[2, 1].item() == model.hidden.neurons[2].w[1].data
+    assert converted.out.bias[0].item() == model.out.bias[0].data
+    with torch.no_grad():
+        converted.out.bias[0] = 5.0
+    assert model.out.bias[0].data != 5.0
+    mlp = cr.to_torch(cr.MLP(2, [4, 1], seed=0))
+    assert [type(m).__name__ for m in mlp] == ["Linear", "ReLU", "Linear"]
+    with pytest.raises(TypeError, match=r"to_torch: no torch\.nn equivalent for Custom"):
+
+        class Custom(cr.Module):
+            def forward(self, x: Any) -> Any:
+                return x
+
+        cr.to_torch(Custom())
