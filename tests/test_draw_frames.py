@@ -151,4 +151,4 @@ def test_the_steps_are_the_engines_chain_rule() -> None:
 
     y, leaves = neuron()
     (last,) = list(backward_steps(GraphAnalysis(y, DrawOptions())))[-1:]
-    assert [last.grads[leaf] for leaf in leaves] == grad(y, leaves)
+    assert tuple(last.grads[leaf] for leaf in leaves) == grad(y, leaves)

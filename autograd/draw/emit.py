@@ -203,5 +203,5 @@ class _Emitter:
                 part.append(f"grad += {self.number(passed)}")
         elif self.options.show_local_grads:  # a rule returns g * local derivative: g = 1
             for part, d in zip(parts, local_grads(node, 1.0)):
-                part.append(f"∂ {self.number(d)}")
+                part.append(f"∂ {self.number(float(getattr(d, 'data', d)))}")
         return [" ".join(part) for part in parts]
