@@ -14,8 +14,14 @@ $(VENV)/.demo: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[demo]"
 	touch $@
 
+# chainrule with every extra, plus the `dev` dependency group of pyproject.toml (test and
+# lint tools, kept out of the metadata users see); `--group` needs pip 25.1 or newer.
+# Every editable mode of setuptools says "Editable installation" as a UserWarning, an
+# information (setuptools' InformationOnly) that would hide real warnings in the log.
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet "pip>=25.1"
+	PYTHONWARNINGS="ignore:Editable installation:UserWarning" \
+		$(BIN)/python -m pip install --quiet -e ".[notebook,graphviz]" --group dev
 	touch $@
 
 demo: $(VENV)/.demo
@@ -41,4 +47,4 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-bench build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

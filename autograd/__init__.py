@@ -13,6 +13,8 @@ from autograd.engine import Constant, Value, dot, topological_order
 from autograd.functional import detect_anomaly, grad, no_grad
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 
+__version__ = "0.1.0"  # the one place: pyproject.toml reads it, nn re-exports it
+
 __all__ = [
     "Constant",
     "GradcheckError",

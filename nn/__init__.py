@@ -10,6 +10,7 @@ Everything a notebook needs is importable from ``nn`` directly:
 True
 """
 
+from autograd import __version__ as __version__
 from nn import datasets, optim, utils
 from nn.checkpoint import CheckpointError, load, save
 from nn.datasets import (
