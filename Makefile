@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test fuzz bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,19 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.demo
 	$(BIN)/python demo.py
 
+# The hypothesis profile is "ci" (tests/conftest.py), as in CI: the same examples every run.
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The property tests with fresh randomness and FUZZ_FACTOR times their examples; a failure
+# found is stored in .hypothesis/ and tried first by the next `make fuzz` (never by `make
+# test`). Not part of `make test`: a new example is news, not a flaky build.
+FUZZ_FACTOR ?= 10
+fuzz: $(VENV)/.dev
+	HYPOTHESIS_PROFILE=fuzz FUZZ_FACTOR=$(FUZZ_FACTOR) $(BIN)/python -m pytest -q -m hypothesis tests
 
 # The benchmark has its own environment: chainrule plus micrograd 0.1.0 from PyPI to compare
 # against (micrograd is no dependency of chainrule). BENCH_ARGS="--quick" for a short run.
@@ -47,4 +55,4 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-bench build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
