@@ -147,7 +147,7 @@ for name in ("autograd", "nn"):
         modules.append(info.name)
 
 import autograd, nn
-from autograd import Value, draw_dot, render
+from autograd import Value, draw_dot
 from nn import MLP, fit, make_moons
 from nn.optim import Adam
 from nn.optim.lr_scheduler import StepLR
@@ -163,7 +163,8 @@ x, w = Value(2.0, label="x"), Value(-3.0, label="w")
 out = (x * w).tanh()
 out.backward()
 drawing = draw_dot(out)
-svg, png = drawing.pipe("svg"), drawing.pipe("png")
+with open(drawing.render("graph.svg"), "rb") as svg, open(drawing.render("graph.png"), "rb") as png:
+    svg, png = svg.read(), png.read()
 
 absent = []
 for extra in ("graphviz", "matplotlib", "ipywidgets", "pytest"):
@@ -177,7 +178,7 @@ print(json.dumps({
     "modules": modules,
     "loss": history.loss, "lr": history.lr, "accuracy": history.accuracy[-1],
     "svg": svg[:400].decode("utf-8", "replace"), "png": list(png[:8]),
-    "renderer": str(render.find_renderer()), "dot": shutil.which("dot"),
+    "dot": shutil.which("dot"),
     "absent": absent,
 }))
 """
@@ -240,7 +241,5 @@ def test_a_model_trains_with_an_optimizer_and_a_scheduler(installed: dict[str, A
 
 def test_a_drawing_renders_with_graphviz_pure_alone(installed: dict[str, Any]) -> None:
     assert installed["dot"] is None, "a Graphviz `dot` is on the test's PATH"
-    renderer = Path(installed["renderer"])
-    assert renderer.name == "graphviz-pure" and renderer.is_relative_to(installed["venv"])
-    assert "<svg" in installed["svg"]
+    assert "(graphviz-pure)" in installed["svg"] and "<svg" in installed["svg"]
     assert bytes(installed["png"]) == b"\x89PNG\r\n\x1a\n"
