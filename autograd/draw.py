@@ -58,7 +58,6 @@ _KIND_STYLE: dict[str, dict[str, str]] = {
                "fillcolor": "#ece5f6"},
 }  # fmt: skip
 _OP_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "fontsize": "14"}
-_OP_SYMBOLS = {"*": "×", "dot": "w·x+b"}
 _HIGHLIGHT = "#d62728"
 _HEAT_LOW, _HEAT_HIGH, _HEAT_BAD = (255, 255, 255), (230, 85, 13), "#ff66ff"
 
@@ -397,7 +396,7 @@ class _GraphDrawing:
         attrs |= emphasis
         lines = [f"{indent}{self.ids[node]} {_attrs(attrs)}"]
         if node.op:
-            op_attrs = dict(_OP_STYLE, label=_html_label(_OP_SYMBOLS.get(node.op, node.op)))
+            op_attrs = dict(_OP_STYLE, label=_html_label(OPS[node.op].shown_as()))
             lines.append(f"{indent}{self.ids[node]}_op {_attrs(op_attrs | emphasis)}")
         return lines
 
@@ -478,10 +477,7 @@ class _GraphDrawing:
         """Per input: its role where order matters (w0, x0, b; base, exponent) and, if asked,
         the local derivative; in a frame's focus, the gradient the rule passes back."""
         n = len(node.parents)
-        roles = _ROLES.get(node.op, ("",) * n)
-        if node.op == "dot":
-            half = (n - 1) // 2
-            roles = (*[f"w{i}" for i in range(half)], *[f"x{i}" for i in range(half)], "b")
+        roles = OPS[node.op].roles_for(n)
         parts = [[role] if role else [] for role in roles]
         if self.options.show_local_grads or node is self.focus:
             focus = node is self.focus  # a rule returns g * local derivative: g = 1 gives it
@@ -511,9 +507,6 @@ class _GraphDrawing:
         grads = [self._grad(n) for n in self.order[:-1] if not isinstance(n, Constant)]
         finite = [abs(g) for g in grads if g is not None and math.isfinite(g)]
         return max(finite, default=0.0)
-
-
-_ROLES = {"**": ("base", "exponent"), "pow": ("base", "exponent"), "leaky_relu": ("x", "slope")}
 
 
 # -- module clusters -----------------------------------------------------------------------
@@ -691,7 +684,7 @@ def backward_frames(root: Value, **options: Any) -> Frames:
     order = [node for node in reversed(drawing.order) if not isinstance(node, Constant)]
     for k, node in enumerate(order, 1):
         g = grads[node]  # complete: every node that uses this one came earlier
-        symbol = _OP_SYMBOLS.get(node.op, node.op)
+        symbol = OPS[node.op].shown_as() if node.op else ""
         name = "the output" if node is root else drawing.name(node)
         name = name or (f"the {symbol} node" if node.op else "the leaf")
         box = drawing.box(node)  # a node folded into a module's box: say which box

@@ -13,13 +13,13 @@ depth is limited by memory, not by Python's recursion limit.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from numbers import Real
 from typing import Any, SupportsFloat, Union
 
 from autograd.rules import OPS
 
-__all__ = ["Constant", "Value", "dot", "topological_order"]
+__all__ = ["Constant", "Value", "chain_rule", "dot", "local_grads", "topological_order"]
 
 Operand = Union["Value", float]  # int is accepted wherever float is
 
@@ -465,6 +465,48 @@ def backpropagate(order: list[Value], create_graph: bool = False) -> None:
                 parent.grad += gp
         if check:
             _check_gradients(node, grads)
+
+
+def local_grads(node: Value, g: Any) -> tuple[Any, ...]:
+    """What ``node``'s rule passes back to each parent when its gradient is ``g``:
+    ``g`` times the local derivative d(node)/d(parent), one entry per parent (the chain rule).
+
+    With a float ``g`` the rule computes with floats; with a Value ``g`` (a gradient graph,
+    ``create_graph=True``) it records Values, so the result can be differentiated again.
+
+    >>> x = Value(3.0)
+    >>> local_grads(x * x, 1.0)   # d(x*x)/dx through each of the two uses of x
+    (3.0, 3.0)
+    """
+    rule = OPS[node._op].backward
+    if isinstance(g, Value):
+        return rule(g, node, *node.parents)
+    return rule(g, node.data, *[p.data for p in node.parents])
+
+
+def chain_rule(
+    order: list[Value], grads: dict[Value, Any]
+) -> Iterator[tuple[Value, tuple[Any, ...]]]:
+    """The backward pass, one node at a time: the reference that every other pass equals.
+
+    ``order`` is a topological order (:func:`topological_order`); ``grads`` maps nodes to
+    their gradients so far and starts with the seed (``{root: 1.0}``). Walking ``order``
+    backwards, each node's gradient is complete when it is reached (every node that uses
+    it came later in ``order``), so its rule can pass ``gradient x local derivative`` on to
+    each parent, where contributions from several uses add up. After each node this
+    yields ``(node, what it passed to each parent)``; ``grads`` is filled in as it goes.
+    No ``.grad`` is read or written.
+    """
+    for node in reversed(order):
+        if node._a is None:  # a leaf: nothing to pass on
+            continue
+        g = grads.get(node)
+        if g is None:  # no path from this node to the seeded one
+            continue
+        passed = local_grads(node, g)
+        for parent, gp in zip(node.parents, passed):
+            grads[parent] = gp if parent not in grads else _accumulate(grads[parent], gp)
+        yield node, passed
 
 
 def _backpropagate_graph(order: list[Value]) -> None:

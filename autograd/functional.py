@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autograd import engine
-from autograd.engine import Value, backpropagate, constant, topological_order
+from autograd.engine import Value, chain_rule, constant, topological_order
 
 __all__ = ["detect_anomaly", "grad", "no_grad"]
 
 
-def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
-    """d(output)/d(input) for each input, as a list; no ``.grad`` is changed.
+def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> list[Any]:
+    """d(output)/d(input) for each input, as a list; no ``.grad`` is read or changed.
 
     With ``create_graph=True`` the gradients are Values that can be differentiated
     again, which gives second and higher derivatives:
@@ -25,27 +25,37 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     (12.0, 12.0)
 
     An input the output does not depend on gets 0 (PyTorch would need allow_unused).
+    The gradients are collected in a dictionary of this call's own, so threads may take
+    gradients of graphs that share parameters at the same time.
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
+    inputs = [inputs] if isinstance(inputs, Value) else list(inputs)
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs must be Values, got {type(x).__name__} ({x!r})")
     order = topological_order(output)
-    in_graph = set(order)
-    saved = [node.grad for node in order]
-    try:
-        for node in order:
-            node.grad = 0.0
-        output.grad = constant(1.0) if create_graph else 1.0
-        backpropagate(order, create_graph)
-        result = [x.grad if x in in_graph else _zero(create_graph) for x in inputs]
-    finally:
-        for node, g in zip(order, saved):
-            node.grad = g
-    if create_graph:  # a gradient that stayed 0.0 (no path) must still be a Value
+    grads: dict[Value, Any] = {output: constant(1.0) if create_graph else 1.0}
+    with _recording(create_graph):
+        for _ in chain_rule(order, grads):
+            pass
+    result = [grads.get(x, _zero(create_graph)) for x in inputs]
+    if create_graph:  # a gradient that stayed a float (no path) must still be a Value
         result = [g if isinstance(g, Value) else Value(g) for g in result]
     return result
+
+
+@contextlib.contextmanager
+def _recording(on: bool) -> Iterator[None]:
+    """Record the rules' own arithmetic as a graph (for create_graph=True), or leave the mode."""
+    if not on:
+        yield
+        return
+    previous = engine.set_mode(True, engine._anomaly)
+    try:
+        yield
+    finally:
+        engine.set_mode(*previous)
 
 
 def _zero(create_graph: bool) -> Any:

@@ -30,9 +30,13 @@ __all__ = ["OPS", "Op", "op"]
 
 
 class Op(NamedTuple):
-    """One op: how to compute it, and how its output's gradient flows to its inputs.
+    """One op: how to compute it, how its output's gradient flows to its inputs, and how
+    a drawing shows it.
 
     ``arity`` is the number of inputs, or -1 for an op that takes any number.
+    ``symbol`` is what a drawing writes in the op's ellipse (the name, if empty).
+    ``roles`` names the inputs where their order matters (base and exponent), as
+    PyTorch's ``derivatives.yaml`` names each input; "" where it does not (a + b).
     ``accumulate``, if given, is ``backward`` specialised for a first-order pass over an
     n-ary op: ``accumulate(g, parents)`` adds each parent's gradient straight into its
     ``.grad`` instead of returning a tuple of them (dot's rule is most of a training step).
@@ -43,20 +47,41 @@ class Op(NamedTuple):
     forward: Callable[..., float]
     backward: Callable[..., tuple[Any, ...]]
     accumulate: Callable[[float, tuple[Any, ...]], None] | None = None
+    symbol: str = ""
+    roles: tuple[str, ...] = ()
+
+    def shown_as(self) -> str:
+        """The text a drawing writes for this op."""
+        return self.symbol or self.name
+
+    def roles_for(self, n: int) -> tuple[str, ...]:
+        """The role of each of ``n`` inputs ("" where the order does not matter).
+
+        >>> OPS["**"].roles_for(2), OPS["*"].roles_for(2), OPS["dot"].roles_for(5)
+        (('base', 'exponent'), ('', ''), ('w0', 'w1', 'x0', 'x1', 'b'))
+        """
+        if self.name == "dot":  # dot(w, x, b): w_0 .. w_k-1, x_0 .. x_k-1, b
+            k = (n - 1) // 2
+            return (*[f"w{i}" for i in range(k)], *[f"x{i}" for i in range(k)], "b")
+        return self.roles or ("",) * n
 
 
 OPS: dict[str, Op] = {}
 
 
 def op(
-    name: str, arity: int, forward: Callable[..., float]
+    name: str,
+    arity: int,
+    forward: Callable[..., float],
+    symbol: str = "",
+    roles: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., tuple[Any, ...]]], Callable[..., tuple[Any, ...]]]:
     """Register ``backward`` as the derivative rule of op ``name``."""
 
     def register(backward: Callable[..., tuple[Any, ...]]) -> Callable[..., tuple[Any, ...]]:
         if name in OPS:
             raise ValueError(f"op {name!r} is registered twice")
-        OPS[name] = Op(name, arity, forward, backward)
+        OPS[name] = Op(name, arity, forward, backward, symbol=symbol, roles=roles)
         return backward
 
     return register
@@ -160,7 +185,7 @@ def _add(g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, ...]:
 
 
 # d(a * b) = b da + a db
-@op("*", 2, lambda a, b: a * b)
+@op("*", 2, lambda a, b: a * b, symbol="×")
 def _mul(g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, ...]:
     return g * b, g * a
 
@@ -172,7 +197,7 @@ def _neg(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
 
 # a ** c with a constant exponent c: d/da = c a^(c-1); c itself gets no gradient.
 # PyTorch's convention: the derivative of a ** 0 is 0 everywhere, also at a = 0.
-@op("**", 2, _pow_forward)
+@op("**", 2, _pow_forward, roles=("base", "exponent"))
 def _pow_const(g: Any, ans: Any, a: Any, c: Any) -> tuple[Any, ...]:
     c = number(c)
     if c == 0:
@@ -182,7 +207,7 @@ def _pow_const(g: Any, ans: Any, a: Any, c: Any) -> tuple[Any, ...]:
 
 # a ** b with both differentiable: d/da = b a^(b-1), d/db = a^b ln a.
 # At a = 0 (with b >= 0) d/db is taken as 0 and for a < 0 it is NaN, as in PyTorch.
-@op("pow", 2, _pow_forward)
+@op("pow", 2, _pow_forward, roles=("base", "exponent"))
 def _pow(g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, ...]:
     # At b = 0 d/da is 0, but kept as the expression b a^(b-1) so that its own derivative
     # in b, a^(b-1), is right at second order; only 0 ** 0 (where it is 0 * inf) is cut.
@@ -228,7 +253,7 @@ def _relu(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
 
 # leaky_relu(a, slope): d/da = 1 if a > 0 else slope (slope at 0, as in PyTorch);
 # d/dslope = a where a <= 0 (so a learnable slope, PReLU, comes for free).
-@op("leaky_relu", 2, _leaky_relu_forward)
+@op("leaky_relu", 2, _leaky_relu_forward, roles=("x", "slope"))
 def _leaky_relu(g: Any, ans: Any, a: Any, slope: Any) -> tuple[Any, ...]:
     if a > 0:
         return g, 0.0
@@ -248,7 +273,7 @@ def _dot_forward(*args: float) -> float:
 
 # dot(w, x, b) = b + sum_i w_i x_i, one node for a whole weighted sum (the training fast
 # path): d/dw_i = x_i, d/dx_i = w_i, d/db = 1. Inputs are ordered w_0..w_n-1, x_0..x_n-1, b.
-@op("dot", -1, _dot_forward)
+@op("dot", -1, _dot_forward, symbol="w·x+b")
 def _dot(g: Any, ans: Any, *args: Any) -> tuple[Any, ...]:
     n = (len(args) - 1) // 2
     weights, inputs = args[:n], args[n : 2 * n]
@@ -256,14 +281,14 @@ def _dot(g: Any, ans: Any, *args: Any) -> tuple[Any, ...]:
 
 
 def _dot_accumulate(g: float, parents: tuple[Any, ...]) -> None:
-    """``_dot`` for a first-order pass: the same products, added straight into the grads.
-
-    (The order of the additions differs from ``_dot``'s only when one Value is several
-    of the operands; tests/test_perf_dot.py checks the two agree.)
-    """
+    """``_dot`` for a first-order pass: the same products, added straight into the grads
+    in the same order as the rule's tuple (weights, then inputs, then bias), so the sums
+    round alike even when one Value is several of the operands."""
     n = (len(parents) - 1) // 2
-    for w, x in zip(parents[:n], parents[n : 2 * n]):
+    weights, inputs = parents[:n], parents[n : 2 * n]
+    for w, x in zip(weights, inputs):
         w.grad += g * x.data
+    for w, x in zip(weights, inputs):
         x.grad += g * w.data
     parents[-1].grad += g
 
