@@ -27,12 +27,13 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.demo
 	$(BIN)/python demo.py
 
-# The hypothesis profile is "ci" (tests/conftest.py), as in CI: the same examples every run.
+# The hypothesis profile "ci" (tests/conftest.py), as in CI, whatever the shell exports:
+# the same examples in every run.
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -q
 
 # The property tests with fresh randomness and FUZZ_FACTOR times their examples; a failure
 # found is stored in .hypothesis/ and tried first by the next `make fuzz` (never by `make
