@@ -3,6 +3,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Every editable mode of setuptools says "Editable installation" as a UserWarning, an
+# information (setuptools' InformationOnly) that would hide real warnings in the log.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation:UserWarning"
 
 .PHONY: demo test fuzz bench clean
 
@@ -11,17 +14,14 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.demo: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[demo]"
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e ".[demo]"
 	touch $@
 
 # chainrule with every extra, plus the `dev` dependency group of pyproject.toml (test and
 # lint tools, kept out of the metadata users see); `--group` needs pip 25.1 or newer.
-# Every editable mode of setuptools says "Editable installation" as a UserWarning, an
-# information (setuptools' InformationOnly) that would hide real warnings in the log.
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet "pip>=25.1"
-	PYTHONWARNINGS="ignore:Editable installation:UserWarning" \
-		$(BIN)/python -m pip install --quiet -e ".[notebook,graphviz]" --group dev
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e ".[notebook,graphviz]" --group dev
 	touch $@
 
 demo: $(VENV)/.demo
@@ -49,7 +49,7 @@ BENCH_VENV := .venv-bench
 $(BENCH_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -e . micrograd==0.1.0
+	$(QUIET_EDITABLE) $(BENCH_VENV)/bin/python -m pip install --quiet -e . micrograd==0.1.0
 	touch $@
 
 bench: $(BENCH_VENV)/.installed
