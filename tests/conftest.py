@@ -36,11 +36,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     replaces the settings that @given keeps on the test function."""
     if settings.get_current_profile_name() != "fuzz":
         return
-    factor = int(os.environ.get("FUZZ_FACTOR", "10"))
+    factor = os.environ.get("FUZZ_FACTOR", "10")
+    if not factor.isdigit() or int(factor) < 1:
+        raise pytest.UsageError(f"FUZZ_FACTOR must be a whole number of at least 1, not {factor!r}")
     tests = {id(f): f for item in items if is_hypothesis_test(f := getattr(item, "obj", None))}
     for test in tests.values():
         test = getattr(test, "__func__", test)  # a method: its function holds the settings
         used = test._hypothesis_internal_use_settings
         test._hypothesis_internal_use_settings = settings(
-            used, max_examples=used.max_examples * factor
+            used, max_examples=used.max_examples * int(factor)
         )
