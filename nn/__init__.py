@@ -10,6 +10,7 @@ Everything a notebook needs is importable from ``nn`` directly:
 True
 """
 
+from autograd import __version__ as __version__
 from nn import datasets, functional, optim, utils
 from nn.bridge import to_torch
 from nn.checkpoint import CheckpointError, load, save
