@@ -110,6 +110,9 @@ class _Restore:
     def __init__(self, saved: dict[str, Any]) -> None:
         self._saved = saved
 
+    def _ipython_display_(self) -> None:
+        """Nothing to show: ``projector_style()`` as a cell's last line prints no object."""
+
     def __enter__(self) -> _Restore:
         return self
 
@@ -158,10 +161,23 @@ def _below_offset_points() -> float:
     )
 
 
-def legend(target: Any = None, *, where: str = "right", **kwargs: Any) -> Legend:
-    """A legend outside the data: to the right of (``where="right"``) or below
-    (``where="below"``) an Axes, or for a whole Figure (one entry per label over all its
-    Axes) beside or under all the panels. ``target`` defaults to the current Axes; other
+def _columns(labels: list[str], width_inches: float) -> int:
+    """How many legend columns fit side by side in ``width_inches`` (at most 4): each
+    entry is about 0.52 em per character plus 3.2 em for its handle and spacing."""
+    size = float(_rc()["legend.fontsize"]) / 72  # inches per em
+    for columns in range(min(len(labels), 4), 1, -1):
+        rows = [labels[i : i + columns] for i in range(0, len(labels), columns)]
+        widest = max(sum(0.52 * len(label) + 3.2 for label in row) for row in rows)
+        if widest * size <= width_inches:
+            return columns
+    return 1
+
+
+def legend(target: Any = None, *, where: str = "below", **kwargs: Any) -> Legend:
+    """A legend outside the data: below an Axes (``where="below"``, which keeps the plot
+    its full width) or to its right (``where="right"``, for a long list or a square
+    map), or for a whole Figure (one entry per label over all its Axes) under or beside
+    all the panels. ``target`` defaults to the current Axes; other
     keyword arguments go to matplotlib's ``legend``. Returns the Legend.
 
     With the projector style's layout, the figure grows room for it.
@@ -184,7 +200,7 @@ def legend(target: Any = None, *, where: str = "right", **kwargs: Any) -> Legend
             kwargs.setdefault("loc", "outside right upper")
         else:
             kwargs.setdefault("loc", "outside lower center")
-            kwargs.setdefault("ncols", min(len(entries), 4))
+            kwargs.setdefault("ncols", _columns(list(entries), target.get_figwidth()))
         made: Legend = target.legend(list(entries.values()), list(entries), **kwargs)
         return made
     if not target.get_legend_handles_labels()[0]:
@@ -198,7 +214,8 @@ def legend(target: Any = None, *, where: str = "right", **kwargs: Any) -> Legend
     # Below: anchored a fixed distance under the Axes in points, so it stays clear of the
     # tick labels and the x label however the layout resizes the Axes.
     kwargs.setdefault("loc", "upper center")
-    kwargs.setdefault("ncols", min(len(target.get_legend_handles_labels()[1]), 3))
+    width = target.get_position().width * target.figure.get_figwidth()
+    kwargs.setdefault("ncols", _columns(target.get_legend_handles_labels()[1], width))
     kwargs.setdefault("bbox_to_anchor", (0.5, 0.0))
     kwargs.setdefault(
         "bbox_transform",
@@ -483,5 +500,5 @@ def plot_decision_boundary(
     ax.grid(False)
     ax.set_title(title if title is not None else "Decision regions")
     if show_legend:
-        legend(ax)
+        legend(ax, where="right")
     return ax

@@ -145,7 +145,7 @@ def line_plot() -> Any:
     ax.set_title("lines")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    legend(ax)
+    legend(ax, where="right")
     return fig
 
 
@@ -162,8 +162,9 @@ def two_panels_one_legend() -> Any:
 def legend_below() -> Any:
     fig, ax = plt.subplots()
     ax.plot([0, 1, 2], [2, 0, 2], label="a curve")
+    ax.plot([0, 1, 2], [0, 1, 0], label="another curve")
     ax.set_xlabel("a label that must stay readable")
-    legend(ax, where="below")
+    legend(ax)  # below, by default
     return fig
 
 
