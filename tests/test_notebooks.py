@@ -2,9 +2,11 @@
 
 Running them is nbmake's job: ``--nbmake`` in pytest's addopts and ``notebooks`` in its
 testpaths (pyproject.toml) make ``make test`` execute every notebook top to bottom in a
-real Jupyter kernel. These tests check what execution cannot: that a notebook is
-committed clean, is deterministic, uses the library instead of re-implementing it, and
-is linked from the README.
+real Jupyter kernel, and the assertions in their cells check that what the text claims is
+what the cells compute. These tests check what execution cannot: that a notebook is
+committed clean, is deterministic, uses the library instead of re-implementing it, draws
+every figure in the projector style, ends with exercises a checker can judge, and is
+linked from the README.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from jupyter_client.manager import KernelManager
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# Being reworked by the drawing engineers (issue 14 left it alone): it gets the projector
+# style and its exercise (nn.exercises.check_neuron is ready for it) when that work lands.
+NOT_YET_RESTYLED = {"03_neuron_to_mlp"}
+STYLED = [path for path in NOTEBOOKS if path.stem not in NOT_YET_RESTYLED]
 LIBRARY_PACKAGES = ("autograd", "nn")
 PLAIN_RANDOMNESS = ("random.", "np.random.", "numpy.random.")
 
@@ -94,9 +100,12 @@ def called_name(call: ast.Call) -> str | None:
     return None
 
 
-def test_there_are_eight_numbered_notebooks() -> None:
+def test_the_notebooks_are_numbered_from_one_without_gaps() -> None:
+    """The syllabus of issue 14 is twelve notebooks; the next number (13, "backprop is a
+    program") is kept for issue 15."""
     numbers = [path.name[:3] for path in NOTEBOOKS]
-    assert numbers == [f"{i:02d}_" for i in range(1, 9)], [p.name for p in NOTEBOOKS]
+    assert len(numbers) >= 12, [p.name for p in NOTEBOOKS]
+    assert numbers == [f"{i:02d}_" for i in range(1, len(numbers) + 1)], [p.name for p in NOTEBOOKS]
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
@@ -176,13 +185,106 @@ def test_is_deterministic(notebook: Path) -> None:
         assert "derandomize=True" in source, "hypothesis tests must be derandomized"
 
 
+# nn.plot's figures title, label and legend themselves
+SELF_DESCRIBING = ("plot_history(", "plot_decision_boundary(")
+
+
 def test_figures_have_titles_labels_and_legends(notebook: Path) -> None:
     """Each cell that draws a matplotlib figure titles it, labels an axis and adds a legend."""
     for index, cell in enumerate(read(notebook).cells):
         if cell.cell_type != "code" or "plt.show()" not in cell.source:
             continue
-        for needed in (("title",), ("xlabel", "set_xticks"), ("legend",)):
+        for needed in (
+            ("title", *SELF_DESCRIBING),
+            ("xlabel", "set_xticks", "plot_points(", *SELF_DESCRIBING),
+            ("legend", *SELF_DESCRIBING),
+        ):
             assert any(word in cell.source for word in needed), f"cell {index} lacks {needed[0]}"
+
+
+def code_cells(path: Path) -> list[tuple[int, str]]:
+    return [(i, c.source) for i, c in enumerate(read(path).cells) if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", STYLED, ids=[path.stem for path in STYLED])
+def test_every_figure_uses_the_projector_style(path: Path) -> None:
+    """nn.plot.projector_style() is on before the first figure; nothing overrides its sizes
+    or its colours; every legend is nn.plot's, outside the data; no figure is so wide that
+    14-pt text shrinks on a slide."""
+    cells = code_cells(path)
+    drawing = [i for i, source in cells if "plt.show()" in source]
+    if not drawing:
+        return
+    styled = [i for i, source in cells if re.search(r"^projector_style\(\)", source, re.M)]
+    assert styled and styled[0] < drawing[0], "projector_style() is not called before the figures"
+    for index, source in cells:
+        for line in source.splitlines():
+            code = line.split("#")[0]
+            assert not re.search(r"\b(fontsize|size|labelsize)\s*=", code), (
+                f"cell {index} sets a text size; the style decides: {line.strip()}"
+            )
+            assert not re.search(r"rcParams|rc_context|\.style\.|plt\.rc\(", code), (
+                f"cell {index} changes matplotlib's settings: {line.strip()}"
+            )
+            assert not re.search(r"\.legend\(", code), (
+                f"cell {index} places a legend itself, use nn.plot.legend: {line.strip()}"
+            )
+            assert not re.search(r"cmap\s*=|\bcolors?\s*=\s*[\"']#", code), (
+                f"cell {index} picks colours of its own; the style's are colour-blind safe: "
+                f"{line.strip()}"
+            )
+            for width in re.findall(r"figsize=\(\s*([\d.]+)", code):
+                assert float(width) <= 13, f"cell {index}: a {width}-inch-wide figure"
+
+
+EXERCISE = re.compile(r"^#+ Exercises?\b", re.M)
+
+
+@pytest.mark.parametrize("path", STYLED, ids=[path.stem for path in STYLED])
+def test_ends_with_exercises_and_their_checkers(path: Path) -> None:
+    """The last section is one to three exercises; each code cell in it defines the stub a
+    student fills in (it raises NotImplementedError) and passes it to a checker of
+    nn.exercises, which the tests run on a reference solution (tests/test_exercises.py)."""
+    import nn.exercises
+
+    cells = read(path).cells
+    starts = [
+        i for i, c in enumerate(cells) if c.cell_type == "markdown" and EXERCISE.search(c.source)
+    ]
+    assert starts, "no Exercises section"
+    section = cells[starts[-1] :]
+    assert not any(c.cell_type == "markdown" and re.search(r"^## ", c.source, re.M)
+                   for c in section[1:]), "the Exercises section is not the last one"  # fmt: skip
+    checks = []
+    for cell in (c for c in section if c.cell_type == "code"):
+        called = re.findall(r"^(check_\w+)\((my_\w+)\)$", cell.source, re.M)
+        assert len(called) == 1, (
+            f"an exercise cell calls no checker on a my_ function: {cell.source}"
+        )
+        checker, stub = called[0]
+        assert re.search(rf"^def {stub}\(", cell.source, re.M), f"{stub} is not defined in its cell"
+        assert "raise NotImplementedError" in cell.source, f"{stub} is not a stub"
+        assert f"from nn.exercises import {checker}" in cell.source
+        assert checker in nn.exercises.__all__, f"nn.exercises has no {checker}"
+        checks.append(checker)
+    assert 1 <= len(checks) <= 3, f"{len(checks)} exercises"
+
+
+@pytest.mark.parametrize("path", STYLED[3:], ids=[path.stem for path in STYLED[3:]])
+def test_training_notebooks_assert_their_claims(path: Path) -> None:
+    """From notebook 4 on, where the numbers come from training runs, the cells assert what
+    the text says about them (a message starting "claim:"), so a change to the library that
+    breaks the story fails the build."""
+    claims = re.findall(r"^\s*assert\b[\s\S]*?[\"']claim: ", python_source(path), re.M)
+    assert len(claims) >= 2, f"{len(claims)} asserted claims"
+
+
+def test_progress_bars_survive_a_saved_notebook() -> None:
+    """A notebook shows progress with nn.progress.progress_bar, whose last state stays in
+    the saved file; tqdm's widget would stay at 0% there (tests/test_nn_progress.py)."""
+    for path in NOTEBOOKS:
+        source = python_source(path)
+        assert not re.search(r"^\s*(from|import) tqdm", source, re.M), f"{path.name} imports tqdm"
 
 
 def test_readme_links_every_notebook() -> None:
