@@ -49,6 +49,7 @@ from typing import Any
 from autograd import checks, conveniences
 from autograd.codegen import Guard, Names, Retrace, TraceError, Writer, compiled
 from autograd.engine import Constant, Value, topological_order
+from autograd.functional import topological_order_of
 
 __all__ = ["Program", "Retrace", "TraceError", "trace"]
 
@@ -227,7 +228,7 @@ def _record(fn: Callable[..., Value], leaves: list[Value], arguments: list[Value
         )
     guards = [g for g in recorder.guards if not isinstance(g.node, Constant)]
     guarded = [g.node for g in guards] + [g.other for g in guards if isinstance(g.other, Value)]
-    order = _order([out, *guarded])
+    order = topological_order_of([out, *guarded])
     known = set(leaves)
     for node in order:
         if node._a is None and not isinstance(node, Constant) and node not in known:
@@ -262,14 +263,3 @@ def _leaf(x: Any, name: str) -> Value:
     if isinstance(x, Value):
         return Value(x.data, label=x.label)
     return Value(checks.to_float(x, f"trace: input {name}"))
-
-
-def _order(roots: list[Value]) -> list[Value]:
-    order: list[Value] = []
-    seen: set[Value] = set()
-    for root in roots:
-        for node in topological_order(root):
-            if node not in seen:
-                seen.add(node)
-                order.append(node)
-    return order
