@@ -22,10 +22,15 @@ One module per job; each may import only the ones listed before it (and the engi
 - ``options``: ``DrawOptions``, the one place the defaults are written (render)
 - ``modules``: module boxes from a recording of the module calls (the engine)
 - ``analysis``: order, kinds, names, boxes, paths, gradients; emits no DOT (options, modules)
+- ``state``: what one frame shows, ``FrameState``, and a step-through's texts (analysis)
 - ``emit``: the DOT text of one frame, ``dot_source(graph, FrameState(...))`` (analysis,
-  escape, style, the rule table)
+  state, escape, style, the rule table)
 - ``drawing``: the ``Drawing`` object, its files and its display in Jupyter (render)
-- ``frames``: the step-through, replayed with ``autograd.engine.chain_rule`` (all of the above)
+- ``steps``: a step-through's steps (a node, or a folded module), replayed with
+  ``autograd.engine.chain_rule`` (analysis)
+- ``captions``: what each step's frame says, and how wide that is (analysis, steps)
+- ``slider``: the frames as one self-contained HTML slider, for Jupyter and browsers (drawing)
+- ``frames``: the step-through's drawings and ways to show them (all of the above)
 
 This file only puts them together: ``draw_dot`` and the public names.
 """
