@@ -2,7 +2,7 @@
 
 Every frame must have the same layout (only the numbers and the red change), no text may
 sit on other text or on a node it does not belong to (read off the renderer's own layout,
-``-Tjson``), and the SVG files must be what they say they are.
+``-Tjson``), and the files (SVG frames, GIF, APNG) must be what they say they are.
 """
 
 from __future__ import annotations
@@ -11,17 +11,19 @@ import json
 import math
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import sysconfig
 import xml.etree.ElementTree as ET
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 from drawing_helpers import lecture_neuron, recorded_toy_mlp_graph
 
-from autograd.draw import backward_frames, render, save_frames
+from autograd.draw import backward_frames, render, save_animation, save_frames
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -161,3 +163,61 @@ def test_save_frames_writes_one_svg_per_step(renderer: str, tmp_path: Path) -> N
         tree = ET.fromstring(Path(path).read_bytes())
         words = " ".join(t.text or "" for t in tree.iter(f"{SVG}text"))
         assert f"backward {i}/5" in words
+
+
+def apng_frames(data: bytes) -> tuple[int, int, list[float]]:
+    """(frames, plays, delays in ms) of an APNG, from its chunks (PNG spec, APNG extension)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    i, delays, frames, plays = 8, [], 0, -1
+    while i < len(data):
+        (length,) = struct.unpack(">I", data[i : i + 4])
+        kind, body = data[i + 4 : i + 8], data[i + 8 : i + 8 + length]
+        assert (
+            zlib.crc32(kind + body)
+            == struct.unpack(">I", data[i + 8 + length : i + 12 + length])[0]
+        )
+        if kind == b"acTL":
+            frames, plays = struct.unpack(">II", body)
+        elif kind == b"fcTL":
+            numerator, denominator = struct.unpack(">HH", body[20:24])
+            delays.append(1000 * numerator / (denominator or 100))
+        i += 12 + length
+    return frames, plays, delays
+
+
+@pytest.mark.renderer
+@pytest.mark.slow
+def test_save_animation_writes_a_gif_and_an_apng(renderer: str, tmp_path: Path) -> None:
+    image = pytest.importorskip("PIL.Image", reason="save_animation needs Pillow")
+    frames = backward_frames(lecture_neuron(), forward=True)
+    gif = save_animation(frames, tmp_path / "backprop.gif", interval=700, pause=1300)
+    with image.open(gif) as animation:
+        assert animation.format == "GIF" and animation.n_frames == len(frames) == 10
+        assert animation.info["loop"] == 0  # forever
+        durations, pictures = [], []
+        for k in range(animation.n_frames):
+            animation.seek(k)
+            durations.append(animation.info["duration"])
+            pictures.append(animation.convert("RGB").tobytes())
+    assert durations == [700] * 9 + [2000]
+    assert len(set(pictures)) == len(frames)  # every frame shows something new
+    data = Path(save_animation(frames, tmp_path / "backprop.png", 500, loop=False)).read_bytes()
+    assert apng_frames(data) == (10, 1, [500.0] * 9 + [2500.0])
+
+
+def test_save_animation_says_what_it_needs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    frames = backward_frames(lecture_neuron())
+    monkeypatch.setitem(sys.modules, "PIL", None)  # import PIL now fails
+    with pytest.raises(ImportError, match="pip install pillow"):
+        save_animation(frames, tmp_path / "a.gif")
+    for bad, error, message in [
+        ("a.mp4", ValueError, "must end in one of .gif, .png, .apng"),
+        ("a.gif", TypeError, "interval must be a number"),
+    ]:
+        with pytest.raises(error, match=message):
+            save_animation(frames, tmp_path / bad, interval="1s" if error is TypeError else 100)
+    with pytest.raises(TypeError, match="non-empty list of drawings"):
+        save_animation([], tmp_path / "a.gif")
+    with pytest.raises(ValueError, match="pause must be at least 0"):
+        save_animation(frames, tmp_path / "a.gif", pause=-1)
+    assert not list(tmp_path.iterdir())  # nothing half-written

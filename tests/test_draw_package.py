@@ -43,6 +43,7 @@ LAYERS: dict[str, set[str]] = {
     "steps": {"analysis", "autograd.engine"},
     "captions": {"analysis", "steps", "autograd.engine", "autograd.rules"},
     "slider": {"drawing"},
+    "animation": {"drawing", "slider"},
     "frames": {
         "analysis",
         "captions",
@@ -56,6 +57,7 @@ LAYERS: dict[str, set[str]] = {
     },
     "__init__": {
         "analysis",
+        "animation",
         "drawing",
         "emit",
         "frames",
@@ -109,6 +111,7 @@ def test_the_public_names_are_where_they_were() -> None:
         Frames,
         GraphTooLargeError,
         backward_frames,
+        save_animation,
         save_frames,
         step_through,
     )

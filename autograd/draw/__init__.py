@@ -30,6 +30,7 @@ One module per job; each may import only the ones listed before it (and the engi
   ``autograd.engine.chain_rule`` (analysis)
 - ``captions``: what each step's frame says, and how wide that is (analysis, steps)
 - ``slider``: the frames as one self-contained HTML slider, for Jupyter and browsers (drawing)
+- ``animation``: the frames as an animated GIF or APNG, for slides (drawing, slider)
 - ``frames``: the step-through's drawings and ways to show them (all of the above)
 
 This file only puts them together: ``draw_dot`` and the public names.
@@ -40,6 +41,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd.draw.analysis import GraphAnalysis, GraphTooLargeError
+from autograd.draw.animation import save_animation
 from autograd.draw.drawing import Drawing
 from autograd.draw.emit import FrameState, dot_source
 from autograd.draw.frames import Frames, backward_frames, save_frames, step_through
@@ -55,6 +57,7 @@ __all__ = [
     "GraphTooLargeError",
     "backward_frames",
     "draw_dot",
+    "save_animation",
     "save_frames",
     "step_through",
 ]
