@@ -171,7 +171,7 @@ class Value:
         the same); ``detect_anomaly()`` refuses such a graph.
         """
         seed = checks.seed(gradient, create_graph)
-        if inputs is None and fast.applies(seed):
+        if inputs is None and fast.applies(self, seed):
             fast.backward(self, seed)
         else:
             backward_reference(self, seed, create_graph, inputs)

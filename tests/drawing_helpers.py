@@ -311,13 +311,3 @@ def lecture_neuron() -> Value:
     o = (x1 * w1 + x2 * w2 + b).tanh()
     o.label = "o"
     return o
-
-
-def recorded_call(nn: Any, model: Any, xs: list[Value]) -> tuple[Any, Any]:
-    """``model(xs)`` and what ``model=`` takes for it: its calls recorded by nn.record_calls
-    (TEMPORARY: until that lands, the model itself, which records its last call)."""
-    if not hasattr(nn, "record_calls"):
-        return model(xs), model
-    with nn.record_calls(model) as calls:
-        out = model(xs)
-    return out, calls

@@ -19,7 +19,6 @@ from drawing_helpers import (
     grad_text,
     graphs,
     parse,
-    recorded_call,
     recorded_toy_mlp_graph,
 )
 from hypothesis import given, settings
@@ -192,8 +191,8 @@ def test_the_lecturers_collapsed_mlp_has_a_frame_per_neuron() -> None:
     """Issue 12: MLP(2, [4, 4, 1]) with collapse=True gave 105 frames, one per hidden node."""
     nn = pytest.importorskip("nn")
     model = nn.MLP(2, [4, 4, 1], seed=0)
-    out, recording = recorded_call(nn, model, [Value(0.5, label="x0"), Value(-1.0, label="x1")])
-    loss = nn.mse_loss(out, 1.0)
+    with nn.record_calls(model) as recording:
+        loss = nn.mse_loss(model([Value(0.5, label="x0"), Value(-1.0, label="x1")]), 1.0)
     frames = backward_frames(loss, model=recording, collapse=True)
     drawn = parse(draw_dot(loss, model=recording, collapse=True).source)
     boxes = sum(bool(re.fullmatch(r"m\d+", k)) for k in drawn.nodes)
