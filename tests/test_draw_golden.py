@@ -66,14 +66,14 @@ digraph {
 
 SQUARE_FORWARD = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="508"><tr><td align="left">x squared</td></tr><tr><td align="left">forward 1/1: 3.000 × 3.000 = 9.000 (red)</td></tr><tr><td align="left">data flows forward along the red arrows; no gradient is known yet</td></tr><tr><td align="left"> </td></tr></table>>]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="508"><tr><td align="left">x squared</td></tr><tr><td align="left">forward 1/1: 3.000 × 3.000 = 9.000 (red)</td></tr><tr><td align="left">data flows forward along the red arrows; no gradient is known yet</td></tr></table>>]
 	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
 	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
 	n0 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td><font face="Courier">data 3.000</font></td><td><font face="Courier">grad ?    </font></td></tr></table>>]
 	n1 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><font face="Courier">data 9.000</font></td><td><font face="Courier">grad ?    </font></td></tr></table>>, color="#d62728", penwidth="3"]
 	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>, color="#d62728", penwidth="3"]
-	n0 -> n1_op [label=<<font face="Courier">             </font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728"]
-	n0 -> n1_op [label=<<font face="Courier">             </font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">             </font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">             </font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728"]
 	n1_op -> n1 [color="#d62728", penwidth="2.5", fontcolor="#d62728"]
 }
 """
@@ -81,14 +81,14 @@ digraph {
 
 SQUARE_BACKWARD = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="508"><tr><td align="left">x squared</td></tr><tr><td align="left">backward 1/1: the output (red) has its full gradient 1.000</td></tr><tr><td align="left">its × rule sends grad × local derivative back to each input</td></tr><tr><td align="left">now final (bold): x</td></tr></table>>]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="508"><tr><td align="left">x squared</td></tr><tr><td align="left">backward 1/1: the output (red) has its full gradient 1.000</td></tr><tr><td align="left">its × rule sends grad × local derivative back; now final (bold): x</td></tr></table>>]
 	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
 	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
 	n0 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td><font face="Courier">data 3.000</font></td><td><font face="Courier"><b>grad 6.000</b></font></td></tr></table>>]
 	n1 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><font face="Courier">data 9.000</font></td><td><font face="Courier"><b>grad 1.000</b></font></td></tr></table>>, color="#d62728", penwidth="3"]
 	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>, color="#d62728", penwidth="3"]
-	n0 -> n1_op [label=<<font face="Courier">grad += 3.000</font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728", dir="back"]
-	n0 -> n1_op [label=<<font face="Courier">grad += 3.000</font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728", dir="back"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">grad += 3.000</font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728", dir="back"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">grad += 3.000</font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728", dir="back"]
 	n1_op -> n1 [color="#d62728", penwidth="2.5", fontcolor="#d62728", dir="back"]
 }
 """

@@ -1,10 +1,10 @@
 """The captions of a step-through: what each frame says happens, and how wide that is.
 
-A caption has three lines: what the step's unit (red) does, how (the rule, or the data
-flowing), and which leaves' gradients are now final. Every frame of a step-through gets a
-caption box of the same size, so the graph below it never moves: :func:`text_width`
-estimates a line's width from Helvetica's character widths (the fonts Graphviz uses for it
-have the same metrics), before any renderer has laid it out.
+A caption has two lines: what the step's unit (red) has or computes, and how (the rule,
+and which leaves' gradients it made final; or the data flowing). Every frame of a
+step-through gets a caption box of the same size, so the graph below it never moves:
+:func:`text_width` estimates a line's width from Helvetica's character widths (the fonts
+Graphviz uses for it have the same metrics), before any renderer has laid it out.
 
 Imports: :mod:`autograd.engine`, :mod:`autograd.rules` (each op's symbol),
 :mod:`autograd.draw.analysis` (names and boxes) and :mod:`autograd.draw.steps`.
@@ -69,7 +69,8 @@ def _who(graph: GraphAnalysis, step: Step) -> str:
 
 
 def backward_caption(graph: GraphAnalysis, step: Step, k: int, steps: int) -> str:
-    """What backward step k of ``steps`` does, in three lines (fewer when one says it all)."""
+    """What backward step k of ``steps`` does, in two lines: who has its gradient, and how
+    it is sent back (and which leaves' gradients that made final)."""
     number, node, box = graph.options.number, step.focus[-1], graph.box(step.focus[-1])
     head = f"backward {k}/{steps}: {_who(graph, step)} (red)"
     if not node.parents:  # the graph is one leaf: the seed is the whole pass
@@ -77,23 +78,18 @@ def backward_caption(graph: GraphAnalysis, step: Step, k: int, steps: int) -> st
     if box:
         outs = [o for o in box.outputs if graph.box(o) is box]
         gs = ", ".join(number(step.grads[o]) for o in outs)
-        lines = [f"{head} has its full output gradient {gs}"]
-        lines.append(
-            f"the chain rule runs through the {len(step.focus)} ops inside it and sends "
-            "gradients back to its inputs (red arrows)"
-        )
+        first = f"{head} has its full output gradient {gs}"
+        how = f"the chain rule runs through its {len(step.focus)} ops, back to its inputs"
     else:
-        symbol = OPS[node.op].shown_as()
-        lines = [f"{head} has its full gradient {number(step.grads[node])}"]
-        lines.append(f"its {symbol} rule sends grad × local derivative back to each input")
+        first = f"{head} has its full gradient {number(step.grads[node])}"
+        how = f"its {OPS[node.op].shown_as()} rule sends grad × local derivative back"
     leaves = sorted(step.became_final, key=graph.order.index)
     visible = [_name(graph, leaf) for leaf in leaves if not graph.box(leaf)]
     hidden = sum(1 for leaf in leaves if graph.box(leaf))
     if hidden:
         visible.append(f"{hidden} parameter{'s' if hidden > 1 else ''} inside")
-    if visible:
-        lines.append("now final (bold): " + ", ".join(visible))
-    return "\n".join(lines)
+    final = "; now final (bold): " + ", ".join(visible) if visible else ""
+    return f"{first}\n{how}{final}"
 
 
 def forward_caption(graph: GraphAnalysis, step: Step, k: int, steps: int) -> str:

@@ -21,6 +21,7 @@ from autograd.draw.escape import attr_list, escape, html_label, table
 from autograd.draw.modules import Cluster
 from autograd.draw.state import (
     CAPTION_POINTS,
+    FLOW_POINTS,
     FrameState,
     drawn_flows,
     edge_key,
@@ -219,7 +220,9 @@ class _Emitter:
         if fixed is None or not labelled(self.graph, node, parent):
             return {"label": html_label(label)} if label else {}
         flow = flow_text(self.flows.get(key), self.number).ljust(fixed.flow_width)
-        text = (escape(label) + " " if label else "") + f'<font face="Courier">{flow}</font>'
+        text = (escape(label) + " " if label else "") + (
+            f'<font face="Courier" point-size="{FLOW_POINTS}">{flow}</font>'
+        )
         return {"label": f"<{text}>"}
 
     def _focus_edge(self) -> dict[str, str]:

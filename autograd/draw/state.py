@@ -20,6 +20,7 @@ from autograd.engine import Constant, Value
 
 __all__ = [
     "CAPTION_POINTS",
+    "FLOW_POINTS",
     "FixedLayout",
     "FrameState",
     "drawn_flows",
@@ -30,6 +31,7 @@ __all__ = [
 ]
 
 CAPTION_POINTS = 16  # the font size of the title and a frame's caption
+FLOW_POINTS = 14  # the gradient an edge sends back: a frame's news, larger than edge labels
 
 
 @dataclass(frozen=True)
