@@ -37,7 +37,7 @@ from autograd.draw.style import (
     OP_STYLE,
     heat_color,
 )
-from autograd.engine import Value, local_grads
+from autograd.engine import Constant, Value, local_grads
 from autograd.rules import OPS
 
 __all__ = ["FrameState", "caption_lines", "dot_source"]
@@ -200,8 +200,8 @@ class _Emitter:
                     attrs = dict(EDGE_EMPHASIS)
                 boxed = inside or source.startswith("m")  # no roles on a folded module's edges
                 attrs |= self._label(node, parent, key, "" if boxed else label)
-                if node in focus:
-                    attrs |= self._focus_edge()
+                if node in focus and (self.state.forward or not isinstance(parent, Constant)):
+                    attrs |= self._focus_edge()  # (a constant's gradient is never needed)
                 lines.append(f"\t{source} -> {target}" + (f" {attr_list(attrs)}" if attrs else ""))
             if not inside:
                 attrs = dict(EDGE_EMPHASIS) if node in graph.on_path else {}

@@ -72,8 +72,8 @@ def backward_frames(root: Value, *, forward: bool = False, **options: Any) -> Fr
     the red edges, which point the way the gradient flows. A gradient shows in bold once it
     is complete, in italics with "so far" while it is a running sum, and as "grad ?" until
     any reaches it; a leaf's gradient becomes final in the step of its last use (leaves and
-    constants get no step of their own). ``forward=True`` puts the forward pass first: one
-    step per node, its data computed from its inputs. The gradients are replayed by the
+    constants get no step of their own). ``forward=True`` puts the forward pass first, in
+    the same steps: each computes its data from its inputs'. The gradients are replayed by the
     engine's reference pass from a seed of 1; the graph's own ``.grad`` values are neither
     used nor changed. ``options`` are those of :func:`~autograd.draw.draw_dot`.
 
@@ -88,26 +88,31 @@ def backward_frames(root: Value, *, forward: bool = False, **options: Any) -> Fr
     graph = GraphAnalysis(root, DrawOptions.build("backward_frames", **options))
     forwards = list(forward_steps(graph)) if forward else []
     backwards = list(backward_steps(graph))
-    states = [_state(graph, s, forward_caption(graph, s, k, len(forwards))) for k, s in
-              enumerate(forwards, 1)]  # fmt: skip
-    states += [_state(graph, s, backward_caption(graph, s, k, len(backwards)), forward) for
-               k, s in enumerate(backwards, 1)]  # fmt: skip
-    fixed = _fixed_layout(graph, states, forward)
+    states = [
+        _state(step, forward_caption(graph, step, k, len(forwards)), data=True)
+        for k, step in enumerate(forwards, 1)
+    ]
+    states += [  # with forward frames, the data is padded like theirs
+        _state(step, backward_caption(graph, step, k, len(backwards)), data=forward)
+        for k, step in enumerate(backwards, 1)
+    ]
+    fixed = _fixed_layout(graph, states, data=forward)
     return Frames(
         Drawing(dot_source(graph, dataclasses.replace(state, fixed=fixed)), graph.options.format)
         for state in states
     )
 
 
-def _state(graph: GraphAnalysis, step: Step, caption: str, with_data: bool = True) -> FrameState:
-    """The frame of one step (its layout still to be fixed)."""
+def _state(step: Step, caption: str, data: bool) -> FrameState:
+    """The frame of one step (its layout still to be fixed); ``data``: show which data is
+    known yet (the frames include a forward pass)."""
     return FrameState(
         step.grads,
         frozenset(step.focus),
         caption,
         forward=step.forward,
         final=step.final,
-        known=step.known if with_data else None,
+        known=step.known if data else None,
         flows=step.flows,
     )
 
