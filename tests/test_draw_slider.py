@@ -148,3 +148,19 @@ def test_a_notebooks_saved_output_steps_through_with_no_kernel(
     page.evaluate("document.querySelector('button[title=\"next step\"]').click()")
     assert page.evaluate(SHOWN) == [2] and "backward 2/2" in page.evaluate(SHOWN_TEXT)
     assert page.console_errors() == []
+
+
+def test_two_sliders_on_one_page_step_on_their_own(browser: Chromium, tmp_path: Path) -> None:
+    frames = step_through(lecture_neuron())
+    page_path = tmp_path / "two.html"
+    body = frames._repr_html_() + frames._repr_html_()  # as two outputs of one notebook
+    page_path.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{body}</body>", "utf-8")
+    page = browser.open(page_path.as_uri())
+    per_slider = (
+        "[...document.querySelectorAll('.chainrule-steps')].map(s => [...s.querySelectorAll("
+        "'.chainrule-frame')].filter(f => !f.hidden).map(f => Number(f.dataset.step)))"
+    )
+    assert page.evaluate(per_slider) == [[1], [1]]
+    page.evaluate("document.querySelectorAll('button[title=\"next step\"]')[1].click()")
+    assert page.evaluate(per_slider) == [[1], [2]]
+    assert page.console_errors() == []

@@ -25,8 +25,10 @@ _ids = itertools.count(1)  # two sliders in one notebook page need two IDs
 # The controls are made by the script, so a viewer without scripts shows no dead buttons.
 # %(id)s and %(interval)d are filled in; no other text of ours or the user's goes in.
 _SCRIPT = """\
-(function () {
-  var root = document.getElementById("%(id)s");
+(function (me) {
+  // this script's own box; by its ID where the page ran the script some other way
+  var root = me && me.parentNode && me.parentNode.id === "%(id)s" ? me.parentNode
+    : document.getElementById("%(id)s");
   if (!root || root.getAttribute("data-ready")) { return; }
   root.setAttribute("data-ready", "1");
   var frames = root.querySelectorAll(".chainrule-frame");
@@ -83,7 +85,7 @@ _SCRIPT = """\
   });
   root.insertBefore(bar, root.querySelector(".chainrule-frames"));
   show(0);
-})();
+})(document.currentScript);
 """
 
 _STYLE = """\
