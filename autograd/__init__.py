@@ -9,21 +9,43 @@
 """
 
 from autograd.draw import draw_dot
-from autograd.engine import Constant, Value, dot, topological_order
-from autograd.functional import detect_anomaly, grad, no_grad
+from autograd.engine import Constant, Value, chain_rule, topological_order
+from autograd.fast import dot
+from autograd.functional import grad
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
+from autograd.modes import (
+    detect_anomaly,
+    enable_grad,
+    inference_mode,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_detect_anomaly,
+    set_grad_enabled,
+)
+from autograd.rules import defop
+
+__version__ = "0.1.0"  # the one place: pyproject.toml reads it, nn re-exports it
 
 __all__ = [
     "Constant",
     "GradcheckError",
     "GradcheckReport",
     "Value",
+    "chain_rule",
+    "defop",
     "detect_anomaly",
     "dot",
     "draw_dot",
+    "enable_grad",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "inference_mode",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
     "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
     "topological_order",
 ]

@@ -1,27 +1,35 @@
-"""The scalar ``Value`` node and the reverse-mode pass over its graph.
+"""The core a lecture projects: a scalar ``Value``, the graph it records, the chain rule.
 
-A Value holds a float (``data``), the gradient the last backward pass gave it (``grad``),
-its parents (``parents``, an ordered tuple: ``x * x`` has x twice) and the name of the op
-that made it (``_op``). The derivative rule of that op lives in the op table
-(:mod:`autograd.rules`), not in the node: a node holds no closure, so it never refers
-to itself and a dropped graph is freed by reference counting alone.
+A Value holds a float (``data``), the gradient a backward pass gave it (``grad``), its
+parents (``parents``, in order: ``x * x`` has x twice) and the name of the op that made
+it (``op``). The op's derivative rule lives in the op table (:mod:`autograd.rules`), not
+in the node, so a node holds no closure, never refers to itself, and a dropped graph is
+freed by reference counting alone. ``backward()`` orders the graph (an explicit stack, no
+recursion limit) and applies each node's rule in reverse order: :func:`chain_rule`.
 
-The graph is only ever walked with an explicit stack (:func:`topological_order`), so
-depth is limited by memory, not by Python's recursion limit.
+What is not on the slide lives in its own module: ``checks`` (numbers into Constants,
+clear errors), ``modes`` (``no_grad`` and friends, per thread), ``extras`` (micrograd's
+``_backward`` closures, gradient hooks), ``fast`` (the specialised backward loop and the
+fused ``dot``, tested equal to :func:`chain_rule`). This module imports only those.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator
-from numbers import Real
-from typing import Any, SupportsFloat, Union
+from typing import Any
 
-from autograd.rules import OPS
+from autograd import checks
+from autograd.rules import OPS, Op, Scalar
 
-__all__ = ["Constant", "Value", "chain_rule", "dot", "local_grads", "topological_order"]
-
-Operand = Union["Value", float]  # int is accepted wherever float is
+__all__ = [
+    "Constant",
+    "Value",
+    "apply",
+    "chain_rule",
+    "local_grads",
+    "new_node",
+    "topological_order",
+]
 
 
 class Value:
@@ -34,510 +42,317 @@ class Value:
     (15.0, 8.0)
     """
 
-    # The parents live in two slots, not a tuple: one object per node instead of two, which
-    # saves memory and halves the objects the cyclic garbage collector has to scan.
-    #   leaf: _a = _b = None;  unary op: _a = parent;  binary op: _a, _b = parents;
-    #   n-ary op (dot): _a = the tuple of parents, _b = None.
-    __slots__ = ("_a", "_b", "_op", "data", "grad", "label")
-    # numpy scalars on the left (np.float64(2) * Value(3)) defer to our reflected ops
-    # instead of building a numpy object array.
-    __array_ufunc__ = None
-
+    # Parents live in two slots, not a tuple, to keep a node one object (see checks.pack).
+    __slots__ = ("__weakref__", "_a", "_b", "_extra", "_label", "_op", "data", "grad")
+    __array_ufunc__ = None  # numpy scalars on the left (np.float64(2) * x) use our ops
     data: float
     grad: Any  # a float; a Value after backward(create_graph=True)
-    label: str
-    _a: Any  # None, a Value, or a tuple of Values (see above)
+    _a: Any  # the parents (see checks.pack)
     _b: Value | None
     _op: str
+    _label: str
+    _extra: extras.Extras | None  # a closure or hooks of its own (rare; see extras)
 
-    def __init__(self, data: SupportsFloat, label: str = "") -> None:
-        self.data = _to_float(data, "Value")
+    def __init__(self, data: Any, _children: Iterable[Value] = (), _op: str = "", label: str = ""):
+        self.data = checks.to_float(data, "Value")
         self.grad = 0.0
-        self.label = str(label)
-        self._a = self._b = None
-        self._op = ""
+        self._a = self._b = self._extra = None
+        self._op = self._label = ""
+        if _children or _op or label:  # micrograd's Value(data, (a, b), "+"), or a label
+            extras.construct(self, _children, _op, label)
 
-    # -- read-only views of the graph --------------------------------------------------
+    @property
+    def label(self) -> str:
+        return self._label
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self._label = checks.label_text(text)
+
     @property
     def op(self) -> str:
-        """The op that produced this node ("" for a leaf)."""
+        """The op that made this node ("" for a leaf)."""
         return self._op
 
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operands, in order, duplicates kept (``x * x`` has two)."""
-        a, b = self._a, self._b
-        if b is not None:
-            return (a, b)
-        if a is None:
-            return ()
-        return a if type(a) is tuple else (a,)
+        return checks.unpack(self._a, self._b)
 
-    @property
-    def _prev(self) -> tuple[Value, ...]:
-        """micrograd's name for the parents (its drawing code reads it)."""
-        return self.parents
+    _prev = parents  # micrograd's name (its drawing code reads it)
+
+    def __add__(self, other: Any) -> Value:
+        other = other if type(other) is Value else operand(other, "+")
+        return new_node(self.data + other.data, self, other, "+")
+
+    def __mul__(self, other: Any) -> Value:
+        other = other if type(other) is Value else operand(other, "*")
+        return new_node(self.data * other.data, self, other, "*")
+
+    def __pow__(self, other: Any) -> Value:  # x ** 2: a constant exponent; x ** y: both vary
+        return apply("pow" if isinstance(other, Value) else "**", self, operand(other, "**"))
+
+    def __rpow__(self, other: Any) -> Value:  # 2 ** x
+        return apply("pow", operand(other, "**"), self)
+
+    def __neg__(self) -> Value:
+        return apply("neg", self)
+
+    def __radd__(self, other: Any) -> Value:
+        return operand(other, "+") + self
+
+    def __rmul__(self, other: Any) -> Value:
+        return operand(other, "*") * self
+
+    def __sub__(self, other: Any) -> Value:  # x - 1 is x + (-1): a constant needs no neg node
+        return self + (-other if isinstance(other, Value) else constant(-operand(other, "-").data))
+
+    def __rsub__(self, other: Any) -> Value:
+        return operand(other, "-") + (-self)
+
+    def __truediv__(self, other: Any) -> Value:
+        divisor = operand(other, "/")
+        checks.nonzero_divisor(self, divisor.data)
+        return self * divisor**-1
+
+    def __rtruediv__(self, other: Any) -> Value:
+        numerator = operand(other, "/")
+        checks.nonzero_divisor(numerator, self.data)
+        return numerator * self**-1
+
+    def __abs__(self) -> Value:
+        return apply("abs", self)
+
+    def exp(self) -> Value:
+        return apply("exp", self)
+
+    def log(self) -> Value:
+        return apply("log", self)
+
+    def sqrt(self) -> Value:
+        return apply("sqrt", self)
+
+    def tanh(self) -> Value:
+        return apply("tanh", self)
+
+    def sigmoid(self) -> Value:
+        return apply("sigmoid", self)
+
+    def relu(self) -> Value:
+        return apply("relu", self)
+
+    def leaky_relu(self, slope: Any = 0.01) -> Value:
+        return apply("leaky_relu", self, operand(slope, "leaky_relu"))
+
+    def sin(self) -> Value:
+        return apply("sin", self)
+
+    def cos(self) -> Value:
+        return apply("cos", self)
+
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Iterable[Value] | None = None,
+    ) -> None:
+        """Add d(self)/d(leaf) * gradient (default 1) to the ``.grad`` of every leaf.
+
+        Every intermediate node's ``.grad`` becomes this pass's gradient (none carries a
+        stale one into the pass), so calling ``backward()`` twice adds exactly twice the
+        leaf gradients. With ``inputs``, only those nodes' ``.grad`` change (PyTorch).
+        With ``create_graph=True`` the gradients are Values, differentiable again; a leaf
+        then holds the graph of its own gradient, a reference cycle until ``.grad`` is
+        reset, as in PyTorch (``autograd.grad`` makes none). ``retain_graph`` is accepted
+        for PyTorch's sake: no pass frees a graph, so it can always be run again. The pass
+        completes or changes nothing. The rules read the inputs' current ``.data``: change
+        one after the forward pass and the gradient belongs to no point (micrograd does
+        the same); ``detect_anomaly()`` refuses such a graph.
+        """
+        seed = checks.seed(gradient, create_graph)
+        if inputs is None and fast.applies(self, seed):
+            fast.backward(self, seed)
+        else:
+            backward_reference(self, seed, create_graph, inputs)
+
+    # micrograd's closure: applies this node's rule once (see extras; built on demand)
+    _backward = property(
+        lambda self: extras.closure(self), lambda self, f: extras.set_closure(self, f)
+    )
+
+    def register_hook(self, hook: Callable[[Any], Any]) -> Any:
+        """Call ``hook(grad)`` when this node's gradient is known; a returned value replaces
+        it (PyTorch's ``Tensor.register_hook``). Returns a handle with ``.remove()``."""
+        return extras.add_hook(self, hook)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"{type(self).__name__}(data={self.data}, grad={self.grad}{label})"
 
-    def __float__(self) -> float:
-        return float(self.data)
+    def __format__(self, spec: str) -> str:  # f"{loss:.4f}" formats the data
+        return format(self.data, spec) if spec else repr(self)
+
+    def __float__(self) -> float:  # math.exp(x), float(x): refuse to drop x from the graph
+        raise checks.float_conversion_error(self)
 
     def item(self) -> float:
-        """The data, as a float (as ``torch.Tensor.item``)."""
-        return float(self.data)
+        """The data, as a float (as ``torch.Tensor.item``): the explicit way out of a graph."""
+        return self.data
 
     def detach(self) -> Value:
         """A new leaf holding the same data, cut off from this graph."""
         return Value(self.data, label=self.label)
 
-    # -- arithmetic: + and * are primitives, the rest are one-liners over them ----------
-    def __add__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "+")
-        return _node(self.data + other.data, self, other, "+")
+    def __lt__(self, other: Any) -> bool:  # comparisons compare data; == and hash stay
+        return self.data < operand(other, "<").data  # identity, so Values go in sets
 
-    def __mul__(self, other: Operand) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "*")
-        return _node(self.data * other.data, self, other, "*")
+    def __le__(self, other: Any) -> bool:
+        return self.data <= operand(other, "<=").data
 
-    def __pow__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return _apply("pow", self, other)  # both differentiable
-        return _apply("**", self, _operand(other, "**"))
+    def __gt__(self, other: Any) -> bool:
+        return self.data > operand(other, ">").data
 
-    def __rpow__(self, other: Operand) -> Value:
-        return _apply("pow", _operand(other, "**"), self)
-
-    def __neg__(self) -> Value:
-        return _node(-self.data, self, None, "neg")
-
-    def __radd__(self, other: Operand) -> Value:
-        return _operand(other, "+") + self
-
-    def __rmul__(self, other: Operand) -> Value:
-        return _operand(other, "*") * self
-
-    def __sub__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return self + (-other)
-        return self + constant(-_operand(other, "-").data)  # x - 1 is x + (-1): no neg node
-
-    def __rsub__(self, other: Operand) -> Value:
-        return _operand(other, "-") + (-self)
-
-    def __truediv__(self, other: Operand) -> Value:
-        other = _operand(other, "/")
-        _check_divisor(self, other)
-        return self * other**-1
-
-    def __rtruediv__(self, other: Operand) -> Value:
-        other = _operand(other, "/")
-        _check_divisor(other, self)
-        return other * self**-1
-
-    def __abs__(self) -> Value:
-        return _apply("abs", self)
-
-    # -- elementary functions (derivatives in autograd.rules) ---------------------------
-    def exp(self) -> Value:
-        return _apply("exp", self)
-
-    def log(self) -> Value:
-        return _apply("log", self)
-
-    def sqrt(self) -> Value:
-        return _apply("sqrt", self)
-
-    def tanh(self) -> Value:
-        return _apply("tanh", self)
-
-    def sigmoid(self) -> Value:
-        return _apply("sigmoid", self)
-
-    def relu(self) -> Value:
-        return _apply("relu", self)
-
-    def leaky_relu(self, slope: Operand = 0.01) -> Value:
-        return _apply("leaky_relu", self, _operand(slope, "leaky_relu"))
-
-    def sin(self) -> Value:
-        return _apply("sin", self)
-
-    def cos(self) -> Value:
-        return _apply("cos", self)
-
-    # -- comparisons look at the data; == and hash stay identity (Values go in sets) ----
-    def __lt__(self, other: Operand) -> bool:
-        return self.data < _compared(other, "<")
-
-    def __le__(self, other: Operand) -> bool:
-        return self.data <= _compared(other, "<=")
-
-    def __gt__(self, other: Operand) -> bool:
-        return self.data > _compared(other, ">")
-
-    def __ge__(self, other: Operand) -> bool:
-        return self.data >= _compared(other, ">=")
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= operand(other, ">=").data
 
     __eq__ = object.__eq__
     __hash__ = object.__hash__
 
-    # -- backpropagation -----------------------------------------------------------------
-    def backward(self, gradient: Operand = 1.0, create_graph: bool = False) -> None:
-        """Accumulate d(self)/d(leaf) * gradient into the ``.grad`` of every leaf.
-
-        Intermediate nodes get this pass's gradient (never a stale one from an
-        earlier pass), so calling ``backward()`` twice adds exactly twice the leaf
-        gradients. The rules read the inputs' current ``.data`` (and, for exp, tanh,
-        sigmoid and sqrt, the output recorded in the forward pass): change a ``.data``
-        after the forward pass and the gradient belongs to no point, so run the forward
-        pass again (``detect_anomaly()`` raises on such a stale graph).
-
-        With ``create_graph=True`` the gradients are themselves Values, so they can
-        be differentiated again (see also :func:`autograd.grad`). As in PyTorch, a leaf
-        then holds the graph of its own gradient, which leads back to the leaf: a
-        reference cycle until ``.grad`` is reset (``autograd.grad`` makes none).
-        """
-        order = _backward_order(self)  # also resets the intermediate nodes' grads to 0.0
-        seed = _seed(gradient, create_graph)
-        self.grad = _accumulate(self.grad, seed) if create_graph else self.grad + seed
-        backpropagate(order, create_graph)
-
-
-def dot(weights: Iterable[Value], inputs: Iterable[Operand], bias: Operand = 0.0) -> Value:
-    """bias + sum_i weights[i] * inputs[i] as one node: a neuron's weighted sum, fused.
-
-    The same number as the unfused expression, with far fewer nodes to build and walk.
-
-    >>> w, b = [Value(2.0), Value(-1.0)], Value(0.5)
-    >>> out = dot(w, [3.0, 4.0], b)
-    >>> out.backward()
-    >>> out.data, [wi.grad for wi in w], b.grad
-    (2.5, [3.0, 4.0], 1.0)
-    """
-    ws = tuple(weights)
-    if not isinstance(bias, Value):  # the default 0.0 would send every call the slow way
-        bias = _operand(bias, "dot")
-    parents: tuple[Any, ...] = (*ws, *inputs, bias)
-    if len(parents) != 2 * len(ws) + 1:
-        raise ValueError(f"dot: {len(ws)} weights but {len(parents) - 1 - len(ws)} inputs")
-    forward = OPS["dot"].forward
-    try:  # the common case, all Values, without a type check per operand
-        data = forward(*[p.data for p in parents])
-    except (AttributeError, TypeError):
-        data = None
-    if type(data) is not float:  # numbers become Constants; anything else is refused by name
-        parents = tuple(  # floats first: a layer's plain-float inputs come through here
-            [constant(p) if type(p) is float else _operand(p, "dot") for p in parents]
-        )
-        data = float(forward(*[p.data for p in parents]))
-    return _node(data, parents, None, "dot")
-
 
 class Constant(Value):
-    """A leaf the engine made from a plain number in an expression (the 2 in ``x * 2``)."""
+    """A leaf made from a plain number in an expression (the 2 in ``x * 2``)."""
 
     __slots__ = ()
 
 
-# -- building nodes --------------------------------------------------------------------
+# -- making nodes ------------------------------------------------------------------------
 _new = object.__new__
+modes_in_use = 0  # threads not in the default grad modes (no_grad, ...): see autograd.modes
 
 
-def _record(data: float, a: Any, b: Value | None, op: str) -> Value:
-    """The node an op returns: its data, its parents (``_a``, ``_b``) and the op's name."""
+def new_node(data: float, a: Any, b: Value | None, op: str) -> Value:
+    """The Value an op returns: its data, its parents (two slots) and the op's name."""
     out: Value = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
+    out._op = op
     out._a = a
     out._b = b
-    out._op = op
-    return out
+    out._extra = None
+    return modes.adjust(out) if modes_in_use else out  # no_grad(): a leaf; anomaly: checks
 
 
-def _leaf(data: float, a: Any, b: Value | None, op: str) -> Value:
-    """Under ``no_grad()``: the result as a leaf, keeping no graph."""
-    return _record(data, None, None, "")
+def apply(op: str, a: Value, b: Value | None = None) -> Value:
+    """Apply a table op to one or two Values; a domain error names the op and the values."""
+    forward = OPS[op].forward
+    try:
+        data = forward(a.data) if b is None else forward(a.data, b.data)
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        raise checks.forward_error(op, (a,) if b is None else (a, b), error) from None
+    return new_node(data, a, b, op)
 
 
-def _record_checked(data: float, a: Any, b: Value | None, op: str) -> Value:
-    """Under ``detect_anomaly()``: refuse a NaN or inf the moment an op produces it."""
-    node = _record(data, a, b, op)
-    if not math.isfinite(data):
-        raise FloatingPointError(
-            f"{op} produced {data} in the forward pass from {_describe(node.parents)}"
-        )
-    return node
-
-
-# The factory every op calls; no_grad() and detect_anomaly() swap it (see set_mode),
-# so the normal path pays for no mode checks at all.
-_node: Callable[[float, Any, Value | None, str], Value] = _record
-_recording = True
-_anomaly = False
-
-
-def set_mode(recording: bool, anomaly: bool) -> tuple[bool, bool]:
-    """Switch graph recording and anomaly checks; return the previous modes."""
-    global _node, _recording, _anomaly
-    previous = (_recording, _anomaly)
-    _recording, _anomaly = recording, anomaly
-    if not recording:
-        _node = _leaf if not anomaly else _checked_leaf
-    else:
-        _node = _record_checked if anomaly else _record
-    return previous
-
-
-def _checked_leaf(data: float, a: Any, b: Value | None, op: str) -> Value:
-    _record_checked(data, a, b, op)
-    return _record(data, None, None, "")
+def operand(x: Any, op: str) -> Value:
+    """A Value as it is; a plain number as a Constant (the 2 in ``x * 2``)."""
+    if isinstance(x, Value):
+        return x
+    return constant(x if type(x) is float else checks.number_operand(x, op))
 
 
 def constant(x: float) -> Constant:
     c: Constant = _new(Constant)
     c.data = x
     c.grad = 0.0
-    c.label = ""
-    c._a = c._b = None
-    c._op = ""
+    c._label = c._op = ""
+    c._a = c._b = c._extra = None
     return c
-
-
-def _apply(op: str, a: Value, b: Value | None = None) -> Value:
-    """Run op's forward function on the inputs' data; an error names the op and values."""
-    forward = OPS[op].forward
-    try:
-        data = forward(a.data) if b is None else forward(a.data, b.data)
-    except (ValueError, OverflowError, ZeroDivisionError) as error:
-        message = str(error)
-        if op not in message:  # math's own "math domain error" names neither
-            args = [a.data] if b is None else [a.data, b.data]
-            message = f"{op}({', '.join(map(repr, args))}): {message}"
-        raise type(error)(message) from None
-    return _node(data, a, b, op)  # every forward function returns a float
-
-
-# -- checking operands -------------------------------------------------------------------
-def _to_float(x: Any, where: str) -> float:
-    """Accept int, float and numpy scalars; refuse bool, str, None, complex by name."""
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({x!r})")
-    try:
-        return float(x)
-    except OverflowError:
-        raise OverflowError(f"{where}: {x!r} is too large for a float") from None
-
-
-def _operand(x: Any, op: str) -> Value:
-    """A Value as it is; a plain number as a Constant node."""
-    if isinstance(x, Value):
-        return x
-    if type(x) is float:
-        return constant(x)
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(
-            f"unsupported operand for {op}: Value and {type(x).__name__} ({x!r}); "
-            "use a Value, int or float"
-        )
-    return constant(_to_float(x, op))
-
-
-def _compared(x: Any, op: str) -> float:
-    return x.data if isinstance(x, Value) else _operand(x, op).data
-
-
-def _check_divisor(numerator: Value, divisor: Value) -> None:
-    if divisor.data == 0:
-        raise ZeroDivisionError(f"{numerator.data!r} / {divisor.data!r}: division by zero")
-
-
-def _describe(nodes: Iterable[Value]) -> str:
-    return "(" + ", ".join(repr(n.data) for n in nodes) + ")"
 
 
 # -- the graph walk and the chain rule -------------------------------------------------
 def topological_order(root: Value) -> list[Value]:
-    """Every node reachable from ``root``, each after all of its parents (root last)."""
-    return _walk(root, leaves=True, reset_grads=False)
+    """Every node reachable from ``root``, each after all of its parents (root last).
 
-
-def _backward_order(root: Value) -> list[Value]:
-    """What a backward pass processes: root and its ancestors except the leaves (a leaf
-    only receives gradient), with each one's ``grad`` reset to 0.0 on the way."""
-    return _walk(root, leaves=False, reset_grads=True)
-
-
-def _walk(root: Value, leaves: bool, reset_grads: bool) -> list[Value]:
-    """The one graph walk: the nodes reachable from ``root``, each after its parents.
-
-    An explicit stack replaces recursion, so a chain of millions of nodes is fine.
-    A node is pushed, then a ``None`` marker, then its parents: when the marker comes
-    back off the stack, all the parents have been emitted and the node can follow.
-    Without ``leaves`` a leaf is never pushed; ``reset_grads`` zeroes each non-leaf's
-    gradient while the walk holds it (a second pass over a graph bigger than the CPU
-    cache would cost a cache miss per node).
+    An explicit stack instead of recursion, so a chain of millions of nodes is fine: a
+    node goes back on the stack with a marker (True) under its parents, and comes off
+    again, to be emitted, once they all have been.
     """
+    checks.value(root, "topological_order", "root")
     order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[Value | None] = [root] if leaves or root._a is not None else []
+    seen: set[Value] = set()
+    stack = [(root, False)]
     while stack:
-        node = stack.pop()
-        if node is None:  # all parents of the node below are done
-            order.append(stack.pop())  # type: ignore[arg-type]
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        a, b = node._a, node._b
-        if a is None:  # a leaf has no parents to wait for (only pushed with leaves=True)
-            order.append(node)
-            continue
-        if reset_grads:
-            node.grad = 0.0
-        stack.append(node)
-        stack.append(None)
-        if b is not None:  # binary
-            if leaves or b._a is not None:
-                stack.append(b)
-            if leaves or a._a is not None:
-                stack.append(a)
-        elif type(a) is tuple:  # n-ary: dot
-            stack.extend(a if leaves else [p for p in a if p._a is not None])
-        elif leaves or a._a is not None:  # unary
-            stack.append(a)
+        n, parents_done = stack.pop()
+        if parents_done:
+            order.append(n)
+        elif n not in seen:
+            seen.add(n)
+            stack.append((n, True))
+            stack.extend((p, False) for p in reversed(n.parents))
     return order
 
 
-def _seed(gradient: Operand, create_graph: bool) -> Any:
-    """The gradient the pass starts from: a float, or a Value when building a graph."""
-    if isinstance(gradient, Value):
-        return gradient if create_graph else gradient.data
-    seed = _to_float(gradient, "backward")
-    return constant(seed) if create_graph else seed
-
-
-def _accumulate(total: Any, g: Any) -> Any:
-    """total + g, without a useless ``0.0 + g`` node when building a graph."""
-    if type(total) is float and total == 0.0:
-        return g
-    return total + g
-
-
-def backpropagate(order: list[Value], create_graph: bool = False) -> None:
-    """Apply the chain rule from the last node of ``order`` back to the first.
-
-    Each node's gradient is complete once every node that uses it has been
-    processed, which the reversed topological order guarantees.
-    """
-    if create_graph:
-        _backpropagate_graph(order)
-        return
-    ops = OPS
-    check = _anomaly
-    for node in reversed(order):
-        a = node._a
-        if a is None:  # a leaf
-            continue
-        rule = ops[node._op].backward
-        if check:
-            _check_stale(node)
-        b = node._b
-        if b is not None:  # binary: + * ** pow leaky_relu
-            grads = rule(node.grad, node.data, a.data, b.data)
-            a.grad += grads[0]
-            b.grad += grads[1]
-        elif type(a) is not tuple:  # unary
-            grads = rule(node.grad, node.data, a.data)
-            a.grad += grads[0]
-        else:  # n-ary: dot
-            accumulate = ops[node._op].accumulate
-            if accumulate is not None and not check:
-                accumulate(node.grad, a)
-                continue
-            grads = rule(node.grad, node.data, *[p.data for p in a])
-            for parent, gp in zip(a, grads):
-                parent.grad += gp
-        if check:
-            _check_gradients(node, grads)
-
-
-def local_grads(node: Value, g: Any) -> tuple[Any, ...]:
-    """What ``node``'s rule passes back to each parent when its gradient is ``g``:
-    ``g`` times the local derivative d(node)/d(parent), one entry per parent (the chain rule).
-
-    With a float ``g`` the rule computes with floats; with a Value ``g`` (a gradient graph,
-    ``create_graph=True``) it records Values, so the result can be differentiated again.
+def local_grads(node: Value, g: Scalar) -> tuple[Scalar, ...]:
+    """What ``node``'s rule passes to each parent when its gradient is ``g``: ``g`` times
+    d(node)/d(parent) (floats; or Values for a Value ``g``, to differentiate again).
 
     >>> x = Value(3.0)
-    >>> local_grads(x * x, 1.0)   # d(x*x)/dx through each of the two uses of x
+    >>> local_grads(x * x, 1.0)   # through each of the two uses of x
     (3.0, 3.0)
     """
-    rule = OPS[node._op].backward
-    if isinstance(g, Value):
-        return rule(g, node, *node.parents)
-    return rule(g, node.data, *[p.data for p in node.parents])
+    if node._extra is not None:  # maybe a node with a closure of its own, the lecture's way
+        return extras.local_grads(node, g)
+    return rule_grads(OPS[node._op], node, g)
+
+
+def rule_grads(op: Op, node: Value, g: Scalar) -> tuple[Scalar, ...]:
+    if isinstance(g, Value):  # a gradient graph: the rule records Values
+        return op.backward(g, node, *node.parents)
+    return op.backward(g, node.data, *[p.data for p in node.parents])
 
 
 def chain_rule(
     order: list[Value], grads: dict[Value, Any]
 ) -> Iterator[tuple[Value, tuple[Any, ...]]]:
-    """The backward pass, one node at a time: the reference that every other pass equals.
+    """The backward pass, one node at a time: the reference every other pass equals.
 
-    ``order`` is a topological order (:func:`topological_order`); ``grads`` maps nodes to
-    their gradients so far and starts with the seed (``{root: 1.0}``). Walking ``order``
-    backwards, each node's gradient is complete when it is reached (every node that uses
-    it came later in ``order``), so its rule can pass ``gradient x local derivative`` on to
-    each parent, where contributions from several uses add up. After each node this
-    yields ``(node, what it passed to each parent)``; ``grads`` is filled in as it goes.
-    No ``.grad`` is read or written.
+    ``order`` is a topological order; ``grads`` maps nodes to their gradient so far and
+    starts with the seed (``{root: 1.0}``). Walking ``order`` backwards, a node's gradient
+    is complete when it is reached (every node that uses it came later), so its rule can
+    pass gradient x local derivative to each parent, where the contributions of several
+    uses add up. Yields ``(node, what it passed on)`` after each node; no ``.grad`` is
+    read or written.
     """
-    for node in reversed(order):
-        if node._a is None:  # a leaf: nothing to pass on
+    for n in reversed(order):
+        if n._a is None or n not in grads:  # a leaf, or a node that leads nowhere
             continue
-        g = grads.get(node)
-        if g is None:  # no path from this node to the seeded one
-            continue
-        passed = local_grads(node, g)
-        for parent, gp in zip(node.parents, passed):
-            grads[parent] = gp if parent not in grads else _accumulate(grads[parent], gp)
-        yield node, passed
+        if n._extra is not None:  # hooks may replace the gradient (register_hook)
+            grads[n] = extras.run_hooks(n, grads[n])
+        passed = local_grads(n, grads[n])
+        for parent, gp in zip(n.parents, passed):
+            grads[parent] = gp if parent not in grads else grads[parent] + gp
+        yield n, passed
 
 
-def _backpropagate_graph(order: list[Value]) -> None:
-    """The same pass with Values for gradients: the rules record a differentiable graph."""
-    recording = set_mode(True, _anomaly)
-    try:
-        for node in reversed(order):
-            if node._a is not None:
-                parents = node.parents
-                grads = OPS[node._op].backward(node.grad, node, *parents)
-                for parent, gp in zip(parents, grads):
-                    parent.grad = _accumulate(parent.grad, gp)
-    finally:
-        set_mode(*recording)
+def backward_reference(root: Value, seed: Any, create_graph: bool, inputs: Any) -> None:
+    """backward() by the reference pass: every gradient first, then all ``.grad`` at once."""
+    order = topological_order(root)
+    targets = order if inputs is None else checks.inputs(inputs, "backward: inputs")
+    grads = {root: seed}
+    check = modes.anomaly_check(order)  # None unless detect_anomaly() is on
+    with modes.recording(create_graph):
+        for n, passed in chain_rule(order, grads):
+            if check:
+                check(n, passed)
+        extras.hook_leaves(grads)
+    with deferred_interrupts():  # all of .grad changes, or none
+        for n in targets:
+            if n._a is not None and inputs is None:  # an intermediate node: this pass's gradient
+                n.grad = grads.get(n, 0.0)
+            elif n in grads:  # a leaf (or a node asked for by inputs=): add this pass's
+                n.grad = grads[n] if type(n.grad) is float and n.grad == 0 else n.grad + grads[n]
 
 
-def _check_stale(node: Value) -> None:
-    """detect_anomaly: the node's data must still be its op applied to its parents."""
-    fresh = OPS[node._op].forward(*[p.data for p in node.parents])
-    if fresh != node.data and not (math.isnan(fresh) and math.isnan(node.data)):
-        raise RuntimeError(
-            f"{node._op}: its output was {node.data!r} in the forward pass but its inputs "
-            f"{_describe(node.parents)} now give {fresh!r}; a .data was changed after the "
-            "forward pass, so run the forward pass again before backward()"
-        )
-
-
-def _check_gradients(node: Value, grads: Iterable[Any]) -> None:
-    for gp in grads:
-        if not math.isfinite(gp):
-            raise FloatingPointError(
-                f"{node._op} produced gradient {gp} in the backward pass, inputs "
-                f"{_describe(node.parents)}, output {node.data!r}, upstream gradient {node.grad!r}"
-            )
+from autograd import extras, fast, modes  # noqa: E402  (they use Value: import after it)
+from autograd.interrupts import deferred_interrupts  # noqa: E402

@@ -1,111 +1,102 @@
-"""Gradients as values (``grad``) and the two engine modes (``no_grad``, ``detect_anomaly``)."""
+"""``grad``: gradients returned as values, as ``torch.autograd.grad`` returns them.
+
+It runs the reference pass (:func:`autograd.engine.chain_rule`) into a dictionary of its
+own, so it reads and writes no ``.grad``: threads may take gradients of graphs that share
+parameters at the same time. This module imports the engine and its helpers.
+"""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 from typing import Any
 
-from autograd import engine
+from autograd import checks, extras, modes
 from autograd.engine import Value, chain_rule, constant, topological_order
 
-__all__ = ["detect_anomaly", "grad", "no_grad"]
+__all__ = ["grad"]
 
 
-def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> list[Any]:
-    """d(output)/d(input) for each input, as a list; no ``.grad`` is read or changed.
+def grad(
+    outputs: Value | Sequence[Value],
+    inputs: Value | Sequence[Value],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+) -> tuple[Any, ...]:
+    """The gradients of ``outputs`` with respect to each of ``inputs``, as a tuple.
 
-    With ``create_graph=True`` the gradients are Values that can be differentiated
-    again, which gives second and higher derivatives:
+    PyTorch's signature and meaning: ``grad_outputs`` weights each output (default 1);
+    an input the outputs do not depend on is an error, unless ``allow_unused=True`` (its
+    gradient is then None) or ``materialize_grads=True`` (then 0). With
+    ``create_graph=True`` the gradients are Values that can be differentiated again,
+    which gives second and higher derivatives:
 
     >>> x = Value(2.0)
-    >>> (dy,) = grad(x**3, [x], create_graph=True)   # 3x^2
-    >>> (d2y,) = grad(dy, [x])                      # 6x
+    >>> (dy,) = grad(x**3, x, create_graph=True)   # 3x^2
+    >>> (d2y,) = grad(dy, x)                       # 6x
     >>> dy.data, d2y
     (12.0, 12.0)
 
-    An input the output does not depend on gets 0 (PyTorch would need allow_unused).
-    The gradients are collected in a dictionary of this call's own, so threads may take
-    gradients of graphs that share parameters at the same time.
+    ``retain_graph`` is accepted and changes nothing: no pass frees a graph.
     """
-    if not isinstance(output, Value):
-        raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
-    inputs = [inputs] if isinstance(inputs, Value) else list(inputs)
-    for x in inputs:
-        if not isinstance(x, Value):
-            raise TypeError(f"grad: inputs must be Values, got {type(x).__name__} ({x!r})")
-    order = topological_order(output)
-    grads: dict[Value, Any] = {output: constant(1.0) if create_graph else 1.0}
-    with _recording(create_graph):
-        for _ in chain_rule(order, grads):
-            pass
-    result = [grads.get(x, _zero(create_graph)) for x in inputs]
-    if create_graph:  # a gradient that stayed a float (no path) must still be a Value
-        result = [g if isinstance(g, Value) else Value(g) for g in result]
-    return result
+    roots = checks.inputs(outputs, "grad: outputs")
+    xs = checks.inputs(inputs, "grad: inputs")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if materialize_grads and not allow_unused:
+        raise ValueError("grad: allow_unused=False contradicts materialize_grads=True")
+    order = _order(roots)
+    grads: dict[Value, Any] = {}
+    for root, seed in zip(roots, _seeds(grad_outputs, len(roots), create_graph)):
+        grads[root] = seed if root not in grads else grads[root] + seed
+    check = modes.anomaly_check(order)
+    with modes.recording(create_graph):
+        for node, passed in chain_rule(order, grads):
+            if check:
+                check(node, passed)
+        extras.hook_leaves(grads)
+    return tuple(
+        _result(grads, x, i, allow_unused, materialize_grads, create_graph)
+        for i, x in enumerate(xs)
+    )
 
 
-@contextlib.contextmanager
-def _recording(on: bool) -> Iterator[None]:
-    """Record the rules' own arithmetic as a graph (for create_graph=True), or leave the mode."""
-    if not on:
-        yield
-        return
-    previous = engine.set_mode(True, engine._anomaly)
-    try:
-        yield
-    finally:
-        engine.set_mode(*previous)
+def _order(roots: list[Value]) -> list[Value]:
+    """One topological order for several outputs (each node once)."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+    for root in roots:
+        for node in topological_order(root):
+            if node not in seen:
+                seen.add(node)
+                order.append(node)
+    return order
 
 
-def _zero(create_graph: bool) -> Any:
-    return Value(0.0) if create_graph else 0.0
+def _seeds(grad_outputs: Any, n: int, create_graph: bool) -> list[Any]:
+    if grad_outputs is None or isinstance(grad_outputs, (Value, int, float)):
+        grad_outputs = [grad_outputs] * n
+    seeds = list(grad_outputs)
+    if len(seeds) != n:
+        raise ValueError(f"grad: {len(seeds)} grad_outputs for {n} outputs")
+    return [checks.seed(g, create_graph) for g in seeds]
 
 
-class _Mode(contextlib.ContextDecorator):
-    """A context manager and decorator that sets the engine's mode and restores it."""
-
-    def __init__(self) -> None:
-        self._saved: list[tuple[bool, bool]] = []  # a stack: re-entrant and nestable
-
-    def _mode(self, recording: bool, anomaly: bool) -> tuple[bool, bool]:
-        raise NotImplementedError
-
-    def __enter__(self) -> _Mode:
-        recording, anomaly = engine._recording, engine._anomaly
-        self._saved.append(engine.set_mode(*self._mode(recording, anomaly)))
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        engine.set_mode(*self._saved.pop())
-
-
-class no_grad(_Mode):
-    """Ops inside record no graph: their results are leaves (for evaluation, updates).
-
-    >>> w = Value(1.0)
-    >>> with no_grad():
-    ...     y = w * 3
-    >>> y.parents
-    ()
-    """
-
-    def _mode(self, recording: bool, anomaly: bool) -> tuple[bool, bool]:
-        return False, anomaly
-
-
-class detect_anomaly(_Mode):
-    """Raise ``FloatingPointError`` naming the op as soon as a NaN or inf appears.
-
-    Checks every forward result and every gradient of the backward pass, and that no
-    ``.data`` changed between the forward and the backward pass.
-
-    >>> with detect_anomaly():
-    ...     Value(1e308) * 10
-    Traceback (most recent call last):
-    ...
-    FloatingPointError: * produced inf in the forward pass from (1e+308, 10.0)
-    """
-
-    def _mode(self, recording: bool, anomaly: bool) -> tuple[bool, bool]:
-        return recording, True
+def _result(
+    grads: dict[Value, Any], x: Value, i: int, allow_unused: bool, materialize: bool, graph: bool
+) -> Any:
+    if x not in grads:
+        if not allow_unused:
+            raise RuntimeError(
+                f"grad: inputs[{i}] ({x!r}) was not used to compute the outputs; pass "
+                "allow_unused=True to get None for it, or materialize_grads=True to get 0"
+            )
+        if not materialize:
+            return None
+        return constant(0.0) if graph else 0.0
+    g = grads[x]
+    if graph and not isinstance(g, Value):  # a rule gave a plain number (a zero): still a Value
+        return constant(float(g))
+    return g

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from autograd import checks
 from autograd.engine import Value
-from autograd.functional import grad, no_grad
+from autograd.functional import grad
+from autograd.modes import no_grad
 
 __all__ = ["GradcheckError", "GradcheckReport", "gradcheck", "gradgradcheck"]
 
@@ -90,31 +93,57 @@ def _names(inputs: Sequence[Value | float]) -> list[str]:
     return [v.label if isinstance(v, Value) and v.label else f"x{i}" for i, v in enumerate(inputs)]
 
 
+def _point(
+    inputs: Sequence[Value | float], eps: float, atol: float, rtol: float, where: str
+) -> list[float]:
+    """The inputs as floats, and the tolerances checked (eps = 0 would divide by zero)."""
+    if isinstance(inputs, Value) or not isinstance(inputs, Sequence):
+        inputs = [inputs] if isinstance(inputs, (Value, int, float)) else list(inputs)
+    x = [v.data if isinstance(v, Value) else checks.to_float(v, f"{where}: inputs") for v in inputs]
+    if not (isinstance(eps, (int, float)) and not isinstance(eps, bool) and eps > 0):
+        raise ValueError(f"{where}: eps must be a number > 0, got {checks.shown(eps)}")
+    for name, tol in (("atol", atol), ("rtol", rtol)):
+        if not (isinstance(tol, (int, float)) and not isinstance(tol, bool) and tol >= 0):
+            raise ValueError(f"{where}: {name} must be a number >= 0, got {checks.shown(tol)}")
+    return x
+
+
+def _output(fn: Callable[..., Value], point: Sequence[Any], where: str) -> Value:
+    out = fn(*point)
+    if not isinstance(out, Value):
+        raise TypeError(
+            f"{where}: fn must return a Value, got {type(out).__name__} ({checks.shown(out)})"
+        )
+    return out
+
+
 def gradcheck(
     fn: Callable[..., Value],
     inputs: Sequence[Value | float],
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    raise_exception: bool = True,
 ) -> GradcheckReport:
     """Check d fn / d input for every input against central finite differences.
 
     ``fn`` takes one Value per input and returns a Value. Returns a report (truthy,
-    printable) or raises :class:`GradcheckError` listing each mismatching input.
+    printable) or raises :class:`GradcheckError` listing each mismatching input; with
+    ``raise_exception=False`` (PyTorch's name) a failing report is returned (falsy) instead.
 
     >>> report = gradcheck(lambda a, b: (a * b).tanh(), [0.5, -1.5])
     >>> bool(report)
     True
     """
-    x = [float(v) for v in inputs]
+    x = _point(inputs, eps, atol, rtol, "gradcheck")
     names = _names(inputs)
 
     def f(point: list[float]) -> float:
         with no_grad():
-            return float(fn(*[Value(p) for p in point]))
+            return _output(fn, [Value(p) for p in point], "gradcheck").data
 
     leaves = [Value(p) for p in x]
-    analytic = grad(fn(*leaves), leaves)
+    analytic = grad(_output(fn, leaves, "gradcheck"), leaves, materialize_grads=True)
     rows = []
     for i, name in enumerate(names):
         numeric = _central_difference(f, x, i, eps)
@@ -122,7 +151,7 @@ def gradcheck(
             Row(f"d/d{name}", x[i], analytic[i], numeric, _close(analytic[i], numeric, atol, rtol))
         )
     report = GradcheckReport(f"gradcheck: {len(rows)} first derivatives, eps={eps:g}", rows)
-    if not report:
+    if not report and raise_exception:
         raise GradcheckError(report)
     return report
 
@@ -133,6 +162,7 @@ def gradgradcheck(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    raise_exception: bool = True,
 ) -> GradcheckReport:
     """Check every second derivative d2 fn / d xi d xj against finite differences.
 
@@ -143,18 +173,19 @@ def gradgradcheck(
     >>> bool(gradgradcheck(lambda a, b: a.sin() * b**3, [0.3, 1.2]))
     True
     """
-    x = [float(v) for v in inputs]
+    x = _point(inputs, eps, atol, rtol, "gradgradcheck")
     names = _names(inputs)
 
     def first_derivatives(point: list[float]) -> list[float]:
         leaves = [Value(p) for p in point]
-        return [float(g) for g in grad(fn(*leaves), leaves)]
+        return list(grad(_output(fn, leaves, "gradgradcheck"), leaves, materialize_grads=True))
 
     leaves = [Value(p) for p in x]
-    gradients = grad(fn(*leaves), leaves, create_graph=True)
+    out = _output(fn, leaves, "gradgradcheck")
+    gradients = grad(out, leaves, create_graph=True, materialize_grads=True)
     rows = []
     for i, gi in enumerate(gradients):
-        hessian_row = grad(gi, leaves)
+        hessian_row = grad(gi, leaves, materialize_grads=True)
 
         def gradient_i(point: list[float], i: int = i) -> float:
             return first_derivatives(point)[i]
@@ -171,6 +202,6 @@ def gradgradcheck(
                 )
             )
     report = GradcheckReport(f"gradgradcheck: {len(rows)} second derivatives, eps={eps:g}", rows)
-    if not report:
+    if not report and raise_exception:
         raise GradcheckError(report)
     return report

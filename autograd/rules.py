@@ -1,54 +1,57 @@
-"""The op table: each op's forward function and its derivative rule, in one place.
+"""The op table: every op's forward function, derivative rule and drawing, in one place.
 
-A derivative rule is called as ``rule(g, ans, *inputs)``, where ``g`` is the gradient
-arriving at the op's output, ``ans`` the output and ``inputs`` the operands. It returns
-one gradient per input: ``g`` times the local derivative (the chain rule).
-
-Every rule is written once and serves two purposes:
+A derivative rule is ``rule(g, ans, *inputs)``: ``g`` is the gradient arriving at the
+op's output, ``ans`` the output, ``inputs`` the operands. It returns one gradient per
+input, ``g`` times the local derivative (the chain rule), as HIPS autograd's ``defvjp``
+and PyTorch's ``derivatives.yaml`` write them. Each rule serves two purposes:
 
 * first order (``backward()``): ``g``, ``ans`` and the inputs are floats, so a rule is
-  plain float arithmetic and builds no graph;
+  plain float arithmetic and records nothing;
 * higher order (``create_graph=True``): they are Values, so the same arithmetic records a
   new graph that can be differentiated again.
 
-The helpers below (``log``, ``cos``, ``power``, ...) make that possible: on a float
-they call :mod:`math`, on a Value they call the Value's method. Division by zero in a
-rule gives an IEEE infinity (as PyTorch does) instead of Python's ZeroDivisionError.
+The helpers ``exp``, ``log``, ``sin``, ... below make that possible: on a float they call
+:mod:`math`, on a Value its method. A rule never raises on a float: where math would raise
+it gives what IEEE arithmetic gives (1/0 = inf, cos(inf) = nan), as PyTorch does.
 
-Adding an op is one ``@op(...)`` entry here, a method on ``Value`` that applies it,
-and a line in the test domains (``tests/domains.py``); a test checks all three agree.
+Adding an op is one entry in the table at the bottom (or one :func:`defop` call from a
+notebook) plus its test domain in ``tests/domains.py``; a test checks both exist.
+This module may import only the standard library (the engine imports it).
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import operator
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
-__all__ = ["OPS", "Op", "op"]
+if TYPE_CHECKING:
+    from autograd.engine import Value
+
+__all__ = ["OPS", "Op", "Scalar", "cos", "defop", "exp", "log", "sigmoid", "sin", "sqrt", "tanh"]
+
+Scalar = Union[float, "Value"]  # what a rule computes with: floats (first order) or Values
+Rule = Callable[..., tuple[Any, ...]]
 
 
 class Op(NamedTuple):
-    """One op: how to compute it, how its output's gradient flows to its inputs, and how
-    a drawing shows it.
+    """One op of the table.
 
-    ``arity`` is the number of inputs, or -1 for an op that takes any number.
-    ``symbol`` is what a drawing writes in the op's ellipse (the name, if empty).
-    ``roles`` names the inputs where their order matters (base and exponent), as
-    PyTorch's ``derivatives.yaml`` names each input; "" where it does not (a + b).
-    ``accumulate``, if given, is ``backward`` specialised for a first-order pass over an
-    n-ary op: ``accumulate(g, parents)`` adds each parent's gradient straight into its
-    ``.grad`` instead of returning a tuple of them (dot's rule is most of a training step).
+    ``arity`` is the number of inputs (-1: any number). ``symbol`` is what a drawing writes
+    in the op's ellipse (the name if empty). ``roles`` names the inputs where their order
+    matters (base, exponent), "" where it does not (a + b). ``builtin`` ops cannot be
+    replaced by :func:`defop`.
     """
 
     name: str
     arity: int
     forward: Callable[..., float]
-    backward: Callable[..., tuple[Any, ...]]
-    accumulate: Callable[[float, tuple[Any, ...]], None] | None = None
+    backward: Rule
     symbol: str = ""
     roles: tuple[str, ...] = ()
+    builtin: bool = True
 
     def shown_as(self) -> str:
         """The text a drawing writes for this op."""
@@ -69,95 +72,105 @@ class Op(NamedTuple):
 OPS: dict[str, Op] = {}
 
 
-def op(
-    name: str,
-    arity: int,
-    forward: Callable[..., float],
-    symbol: str = "",
-    roles: tuple[str, ...] = (),
-) -> Callable[[Callable[..., tuple[Any, ...]]], Callable[..., tuple[Any, ...]]]:
-    """Register ``backward`` as the derivative rule of op ``name``."""
-
-    def register(backward: Callable[..., tuple[Any, ...]]) -> Callable[..., tuple[Any, ...]]:
-        if name in OPS:
-            raise ValueError(f"op {name!r} is registered twice")
-        OPS[name] = Op(name, arity, forward, backward, symbol=symbol, roles=roles)
-        return backward
-
-    return register
+# -- helpers that compute with floats (first order) and with Values (higher order) --------
+def number(x: Scalar) -> float:
+    """The float inside ``x``: rules branch on it (``==`` on Values is identity, not value)."""
+    return float(x) if isinstance(x, (float, int)) else float(x.data)
 
 
-# -- helpers that work on floats (first order) and on Values (higher order) -------------
+def exp(x: Scalar) -> Scalar:
+    return _exp_forward(x) if isinstance(x, (float, int)) else x.exp()
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (float, int))
+def log(x: Scalar) -> Scalar:
+    return math.log(x) if isinstance(x, (float, int)) else x.log()
 
 
-def number(x: Any) -> float:
-    """The plain float inside ``x`` (a constant operand needs no graph of its own)."""
-    return float(x) if _is_number(x) else float(x.data)
+def sqrt(x: Scalar) -> Scalar:
+    return math.sqrt(x) if isinstance(x, (float, int)) else x.sqrt()
 
 
-def reciprocal(x: Any) -> Any:
+def tanh(x: Scalar) -> Scalar:
+    return math.tanh(x) if isinstance(x, (float, int)) else x.tanh()
+
+
+def sigmoid(x: Scalar) -> Scalar:
+    return _sigmoid_forward(x) if isinstance(x, (float, int)) else x.sigmoid()
+
+
+def sin(x: Scalar) -> Scalar:
+    if isinstance(x, (float, int)):  # sin(inf) is NaN in IEEE arithmetic; math raises instead
+        return math.sin(x) if math.isfinite(x) else math.nan
+    return x.sin()
+
+
+def cos(x: Scalar) -> Scalar:
+    if isinstance(x, (float, int)):
+        return math.cos(x) if math.isfinite(x) else math.nan
+    return x.cos()
+
+
+def reciprocal(x: Scalar) -> Scalar:
     """1 / x, with 1 / 0 = inf (IEEE, as PyTorch) rather than ZeroDivisionError."""
-    if _is_number(x):
+    if isinstance(x, (float, int)):
         return 1.0 / x if x else math.copysign(math.inf, x)
-    if x.data == 0:
-        return _infinite(x, math.copysign(math.inf, x.data))
-    return x**-1
+    return _infinite(x, math.copysign(math.inf, x.data)) if x.data == 0 else x**-1
 
 
-def power(x: Any, e: Any) -> Any:
-    """x ** e, with 0 ** negative = inf (IEEE) rather than ZeroDivisionError."""
+def power(x: Scalar, e: Scalar) -> Scalar:
+    """x ** e, with IEEE's answers where Python raises: 0 ** negative and overflow give
+    inf, a negative base with a fractional exponent NaN."""
     if number(x) == 0 and number(e) < 0:
-        return math.inf if _is_number(x) else _infinite(x, math.inf)
-    if _is_number(x) and _is_number(e):
-        return float(x) ** e
+        return math.inf if isinstance(x, (float, int)) else _infinite(x, math.inf)
+    if isinstance(x, (float, int)) and isinstance(e, (float, int)):
+        return _float_power(float(x), float(e))
     return x**e
 
 
-def _infinite(x: Any, inf: float) -> Any:
+def _infinite(x: Value, inf: float) -> Value:
     """inf as a Value, for a gradient graph: the same IEEE inf the float rule gives
     (a Value op would refuse to divide by 0; detect_anomaly() still reports the inf)."""
     return x * 0.0 + inf
 
 
-def log(x: Any) -> Any:
-    return math.log(x) if _is_number(x) else x.log()
-
-
-def sin(x: Any) -> Any:
-    return math.sin(x) if _is_number(x) else x.sin()
-
-
-def cos(x: Any) -> Any:
-    return math.cos(x) if _is_number(x) else x.cos()
-
-
-def _step(x: Any) -> float:
+def _step(x: Scalar) -> float:
     """1 where x > 0, else 0 (a constant: its own derivative is zero almost everywhere)."""
-    return 1.0 if x > 0 else 0.0
+    return 1.0 if number(x) > 0 else 0.0
 
 
-def _sign(x: Any) -> float:
+def _sign(x: Scalar) -> float:
     """sign(x), with sign(0) = 0, so abs'(0) = 0 as in PyTorch."""
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+    v = number(x)
+    return 1.0 if v > 0 else (-1.0 if v < 0 else 0.0)
 
 
-# -- forward functions that need more than one line --------------------------------------
+# -- forward functions that need more than a line ------------------------------------------
+def _float_power(a: float, b: float) -> float:
+    """a ** b on floats as IEEE (and PyTorch) has it: overflow is inf, not OverflowError."""
+    try:
+        result = a**b
+    except OverflowError:  # |a ** b| > 1.8e308; negative only for a < 0 and an odd integer b
+        odd = b.is_integer() and b % 2 == 1
+        return -math.inf if a < 0 and odd else math.inf
+    return math.nan if isinstance(result, complex) else result
 
 
 def _pow_forward(a: float, b: float) -> float:
     """a ** b over the reals: a complex result or 0 ** negative is an error, not a value."""
     if a == 0 and b < 0:
         raise ZeroDivisionError(f"{a!r} ** {b!r}: zero cannot be raised to a negative power")
-    result = a**b
-    if isinstance(result, complex):
+    if a < 0 and math.isfinite(b) and not float(b).is_integer():
         raise ValueError(
             f"{a!r} ** {b!r}: a negative base needs an integer exponent (the result is complex)"
         )
-    return float(result)
+    return _float_power(a, b)
+
+
+def _exp_forward(a: float) -> float:
+    try:
+        return math.exp(a)
+    except OverflowError:  # e^a > 1.8e308 (a > 709.78): inf, as IEEE overflow
+        return math.inf
 
 
 def _sigmoid_forward(a: float) -> float:
@@ -169,138 +182,154 @@ def _sigmoid_forward(a: float) -> float:
 
 
 def _relu_forward(a: float) -> float:
-    # NaN is not <= 0, so it passes through (as in PyTorch) instead of becoming 0.
-    return 0.0 if a <= 0 else a
+    return 0.0 if a <= 0 else a  # NaN is not <= 0, so it passes through (as in PyTorch)
 
 
 def _leaky_relu_forward(a: float, slope: float) -> float:
     return a if a > 0 else a * slope
 
 
-# -- the table ---------------------------------------------------------------------------
-# d(a + b) = da + db
-@op("+", 2, lambda a, b: a + b)
-def _add(g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    return g, g
-
-
-# d(a * b) = b da + a db
-@op("*", 2, lambda a, b: a * b, symbol="×")
-def _mul(g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    return g * b, g * a
-
-
-@op("neg", 1, lambda a: -a)
-def _neg(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (-g,)
-
-
-# a ** c with a constant exponent c: d/da = c a^(c-1); c itself gets no gradient.
-# PyTorch's convention: the derivative of a ** 0 is 0 everywhere, also at a = 0.
-@op("**", 2, _pow_forward, roles=("base", "exponent"))
-def _pow_const(g: Any, ans: Any, a: Any, c: Any) -> tuple[Any, ...]:
-    c = number(c)
-    if c == 0:
-        return 0.0, 0.0
-    return g * c * power(a, c - 1), 0.0
-
-
-# a ** b with both differentiable: d/da = b a^(b-1), d/db = a^b ln a.
-# At a = 0 (with b >= 0) d/db is taken as 0 and for a < 0 it is NaN, as in PyTorch.
-@op("pow", 2, _pow_forward, roles=("base", "exponent"))
-def _pow(g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, ...]:
-    # At b = 0 d/da is 0, but kept as the expression b a^(b-1) so that its own derivative
-    # in b, a^(b-1), is right at second order; only 0 ** 0 (where it is 0 * inf) is cut.
-    ga = 0.0 if number(b) == 0 and number(a) == 0 else g * b * power(a, b - 1)
-    if a > 0:
-        gb = g * ans * log(a)
-    elif a == 0:
-        gb = 0.0
-    else:
-        gb = math.nan
-    return ga, gb
-
-
-@op("exp", 1, math.exp)
-def _exp(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (g * ans,)  # (e^a)' = e^a: reuse the output
-
-
-@op("log", 1, math.log)
-def _log(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (g * reciprocal(a),)
-
-
-@op("sqrt", 1, math.sqrt)
-def _sqrt(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (g * 0.5 * reciprocal(ans),)  # (sqrt a)' = 1 / (2 sqrt a); inf at 0
-
-
-@op("tanh", 1, math.tanh)
-def _tanh(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (g * (1 - ans * ans),)  # tanh' = 1 - tanh^2: exactly 0 where tanh = +-1
-
-
-@op("sigmoid", 1, _sigmoid_forward)
-def _sigmoid(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (g * ans * (1 - ans),)  # s' = s (1 - s)
-
-
-@op("relu", 1, _relu_forward)
-def _relu(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (g * _step(a),)  # relu'(0) = 0, as in PyTorch
-
-
-# leaky_relu(a, slope): d/da = 1 if a > 0 else slope (slope at 0, as in PyTorch);
-# d/dslope = a where a <= 0 (so a learnable slope, PReLU, comes for free).
-@op("leaky_relu", 2, _leaky_relu_forward, roles=("x", "slope"))
-def _leaky_relu(g: Any, ans: Any, a: Any, slope: Any) -> tuple[Any, ...]:
-    if a > 0:
-        return g, 0.0
-    return g * slope, g * a
-
-
-@op("abs", 1, abs)
-def _abs(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (g * _sign(a),)
-
-
 def _dot_forward(*args: float) -> float:
-    n = (len(args) - 1) // 2
-    # the bias first, then + w0*x0 + w1*x1 ..., as a neuron's sum adds them (the loop is in C)
+    n = (len(args) - 1) // 2  # the bias first, then + w0*x0 + w1*x1 ... (the loop is in C)
     return sum(map(operator.mul, args[:n], args[n : 2 * n]), args[-1])
 
 
-# dot(w, x, b) = b + sum_i w_i x_i, one node for a whole weighted sum (the training fast
-# path): d/dw_i = x_i, d/dx_i = w_i, d/db = 1. Inputs are ordered w_0..w_n-1, x_0..x_n-1, b.
-@op("dot", -1, _dot_forward, symbol="w·x+b")
-def _dot(g: Any, ans: Any, *args: Any) -> tuple[Any, ...]:
+# -- rules that need more than a line ---------------------------------------------------------
+def _pow_const(g: Scalar, ans: Scalar, a: Scalar, c: Scalar) -> tuple[Scalar, ...]:
+    """a ** c, c a constant: d/da = c a^(c-1). PyTorch: (a ** 0)' = 0, also at a = 0."""
+    c = number(c)
+    return (0.0, 0.0) if c == 0 else (g * c * power(a, c - 1), 0.0)
+
+
+def _pow(g: Scalar, ans: Scalar, a: Scalar, b: Scalar) -> tuple[Scalar, ...]:
+    """a ** b: d/da = b a^(b-1), d/db = a^b ln a; d/db is 0 at a = 0, NaN for a < 0 (PyTorch).
+
+    At b = 0, d/da = 0 is kept as the expression b a^(b-1), so that its derivative in b,
+    a^(b-1), is right at second order; only 0 ** 0 (where it is 0 * inf) is cut.
+    """
+    ga = 0.0 if number(b) == 0 and number(a) == 0 else g * b * power(a, b - 1)
+    a_ = number(a)
+    gb = g * ans * log(a) if a_ > 0 else (0.0 if a_ == 0 else math.nan)
+    return ga, gb
+
+
+def _leaky_relu(g: Scalar, ans: Scalar, a: Scalar, slope: Scalar) -> tuple[Scalar, ...]:
+    """d/da = 1 if a > 0 else slope (slope at 0, as PyTorch); d/dslope = a where a <= 0."""
+    return (g, 0.0) if number(a) > 0 else (g * slope, g * a)
+
+
+def _dot(g: Scalar, ans: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
+    """dot(w, x, b) = b + sum_i w_i x_i: d/dw_i = x_i, d/dx_i = w_i, d/db = 1."""
     n = (len(args) - 1) // 2
-    weights, inputs = args[:n], args[n : 2 * n]
-    return (*[g * x for x in inputs], *[g * w for w in weights], g)
+    return (*[g * x for x in args[n : 2 * n]], *[g * w for w in args[:n]], g)
 
 
-def _dot_accumulate(g: float, parents: tuple[Any, ...]) -> None:
-    """``_dot`` for a first-order pass: the same products, added straight into the grads
-    in the same order as the rule's tuple (weights, then inputs, then bias), so the sums
-    round alike even when one Value is several of the operands."""
-    n = (len(parents) - 1) // 2
-    weights, inputs = parents[:n], parents[n : 2 * n]
-    for w, x in zip(weights, inputs):
-        w.grad += g * x.data
-    for w, x in zip(weights, inputs):
-        x.grad += g * w.data
-    parents[-1].grad += g
+def _table(*ops: Op) -> None:
+    OPS.update((o.name, o) for o in ops)
 
 
-OPS["dot"] = OPS["dot"]._replace(accumulate=_dot_accumulate)
+# -- the table: name, arity, forward, rule(g, ans, *inputs) -> one gradient per input ---------
+# fmt: off
+_table(
+    Op("+", 2, operator.add, lambda g, ans, a, b: (g, g)),
+    Op("*", 2, operator.mul, lambda g, ans, a, b: (g * b, g * a), symbol="×"),
+    Op("neg", 1, operator.neg, lambda g, ans, a: (-g,)),
+    Op("**", 2, _pow_forward, _pow_const, roles=("base", "exponent")),  # x ** 2
+    Op("pow", 2, _pow_forward, _pow, roles=("base", "exponent")),  # x ** y, 2 ** x
+    Op("exp", 1, _exp_forward, lambda g, ans, a: (g * ans,)),  # (e^a)' = e^a: reuse the output
+    Op("log", 1, math.log, lambda g, ans, a: (g * reciprocal(a),)),
+    Op("sqrt", 1, math.sqrt, lambda g, ans, a: (g * 0.5 * reciprocal(ans),)),  # inf at 0
+    Op("tanh", 1, math.tanh, lambda g, ans, a: (g * (1 - ans * ans),)),  # 1 - tanh^2
+    Op("sigmoid", 1, _sigmoid_forward, lambda g, ans, a: (g * ans * (1 - ans),)),  # s (1 - s)
+    Op("relu", 1, _relu_forward, lambda g, ans, a: (g * _step(a),)),  # relu'(0) = 0 (PyTorch)
+    Op("leaky_relu", 2, _leaky_relu_forward, _leaky_relu, roles=("x", "slope")),
+    Op("abs", 1, abs, lambda g, ans, a: (g * _sign(a),)),  # abs'(0) = 0 (PyTorch)
+    Op("sin", 1, math.sin, lambda g, ans, a: (g * cos(a),)),
+    Op("cos", 1, math.cos, lambda g, ans, a: (-g * sin(a),)),
+    Op("dot", -1, _dot_forward, _dot, symbol="w·x+b"),  # a neuron's weighted sum, fused
+)
+# fmt: on
 
 
-@op("sin", 1, math.sin)
-def _sin(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (g * cos(a),)
+# -- ops of your own ----------------------------------------------------------------------
+def defop(
+    name: str,
+    forward: Callable[..., float],
+    derivative: Callable[..., Any],
+    *,
+    symbol: str = "",
+    roles: Sequence[str] = (),
+) -> Callable[..., Value]:
+    """Add an op to the table and return a function that applies it to Values.
+
+    ``forward(*floats)`` computes the op; ``derivative(g, ans, *inputs)`` returns the
+    gradient of each input, ``g`` times d(ans)/d(input) (for one input, a bare value is
+    fine). Write the derivative with this module's ``exp``, ``log``, ``sigmoid``, ... and
+    arithmetic, never :mod:`math`, and it also works for higher derivatives
+    (``create_graph=True``), where the inputs are Values.
+
+    Re-running it with the same name (a notebook cell run twice) replaces the op: every
+    node made with that name, before or after, then uses the new definition. The built-in
+    ops (``exp``, ``+``, ...) cannot be replaced.
+
+    >>> from autograd import Value, gradcheck
+    >>> softplus = defop("softplus", lambda a: math.log1p(math.exp(a)),
+    ...                  lambda g, ans, a: g * sigmoid(a))
+    >>> y = softplus(Value(0.0))
+    >>> y.op, round(y.data, 6)
+    ('softplus', 0.693147)
+    >>> bool(gradcheck(softplus, [0.3]))
+    True
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"defop: name must be a non-empty str, got {name!r}")
+    if name in OPS and OPS[name].builtin:
+        raise ValueError(f"defop: {name!r} is a built-in op and cannot be replaced; choose a name")
+    if not callable(forward) or not callable(derivative):
+        raise TypeError("defop: forward and derivative must be functions")
+    arity = _arity(forward, name)
+    rule = _as_tuple_rule(derivative, arity, name)
+
+    def as_float(*inputs: float) -> float:  # a user's forward may return an int or numpy float
+        return float(forward(*inputs))
+
+    OPS[name] = Op(name, arity, as_float, rule, symbol, tuple(roles), builtin=False)
+    from autograd.engine import apply, operand  # the engine imports this module: import late
+
+    def apply_op(*operands: Any) -> Value:
+        if len(operands) != arity:
+            raise TypeError(f"{name}: takes {arity} operand(s), got {len(operands)}")
+        return apply(name, *[operand(x, name) for x in operands])
+
+    apply_op.__name__ = apply_op.__qualname__ = name
+    apply_op.__doc__ = f"Apply the op {name!r} (defined with autograd.defop)."
+    return apply_op
 
 
-@op("cos", 1, math.cos)
-def _cos(g: Any, ans: Any, a: Any) -> tuple[Any, ...]:
-    return (-g * sin(a),)
+def _arity(forward: Callable[..., float], name: str) -> int:
+    """How many inputs ``forward`` takes: 1 or 2 (an op of more inputs composes these)."""
+    try:
+        parameters = inspect.signature(forward).parameters.values()
+    except (TypeError, ValueError):  # a builtin such as math.erf: one input
+        return 1
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(positional) not in (1, 2) or any(p.default is not p.empty for p in positional):
+        shown = ", ".join(map(str, parameters))
+        raise TypeError(f"defop: {name!r}: forward must take 1 or 2 inputs, got ({shown})")
+    return len(positional)
+
+
+def _as_tuple_rule(derivative: Callable[..., Any], arity: int, name: str) -> Rule:
+    """The derivative as a rule returning a tuple of ``arity`` gradients, checked."""
+
+    def rule(g: Scalar, ans: Scalar, *inputs: Scalar) -> tuple[Any, ...]:
+        grads = derivative(g, ans, *inputs)
+        if not isinstance(grads, (tuple, list)):
+            grads = (grads,)
+        if len(grads) != arity:
+            raise TypeError(
+                f"{name}: its derivative returned {len(grads)} gradient(s) for {arity} input(s)"
+            )
+        return tuple(grads)
+
+    return rule

@@ -24,6 +24,8 @@ import math
 from numbers import Integral, Real
 from typing import Any
 
+from autograd.checks import shown  # a value's repr for a message: short, never an error
+
 __all__ = [
     "boolean",
     "integer",
@@ -35,35 +37,6 @@ __all__ = [
     "probability",
     "shown",
 ]
-
-_SHOWN_LIMIT = 60  # characters of a value's repr quoted in an error message
-
-
-def shown(value: Any) -> str:
-    """``repr(value)`` for an error message: short, and never an error itself.
-
-    (``repr(10**5000)`` raises ValueError past Python's int-to-str digit limit, and a
-    message about a list of a million numbers should not be a million numbers long.)
-
-    >>> shown(10**5000)
-    'an int of 5001 digits'
-    >>> shown("x" * 100)
-    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
-    """
-    try:
-        text = repr(value)
-    except ValueError:  # an int past the digit limit (sys.set_int_max_str_digits)
-        return f"an int of {_digits(value)} digits" if isinstance(value, int) else "a value"
-    except Exception:  # a broken __repr__ must not hide the real error
-        return f"a {type(value).__name__}"
-    return text if len(text) <= _SHOWN_LIMIT else text[: _SHOWN_LIMIT - 3] + "..."
-
-
-def _digits(value: int) -> int:
-    """The number of decimal digits of a huge int, without converting it to a string."""
-    n = abs(value)
-    digits = int(n.bit_length() * math.log10(2)) + 1
-    return digits - int(10 ** (digits - 1) > n)
 
 
 def is_number(x: Any) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 from hypothesis import strategies as st
 
@@ -176,11 +177,30 @@ def graphs(draw: Any, max_steps: int = 10) -> tuple[Value, list[Value]]:
     return nodes[-1], leaves
 
 
-# -- a stand-in for nn.Module: the attributes draw_dot reads, nothing more ----------------
-class ToyModule:
-    """named_modules(), named_parameters() and _last_call, as nn.Module provides them."""
+# -- a stand-in for nn.Module and nn.record_calls: what draw_dot reads, nothing more -------
+class Call(NamedTuple):
+    """One module call, as nn.ModuleCall has it."""
 
+    name: str
+    module: Any
+    inputs: tuple[Value, ...]
+    outputs: tuple[Value, ...]
+
+
+class Recording(NamedTuple):
+    """The calls of a model and its submodules, as nn.CallRecord has them."""
+
+    model: Any
+    calls: list[Call]
+
+
+class ToyModule:
+    """named_modules() and named_parameters(), as nn.Module provides them; its calls are
+    recorded by :func:`record_calls` (and, TEMPORARY, in ``_last_call``)."""
+
+    # TEMPORARY: until nn.record_calls lands, draw_dot reads a plain Module's last call here.
     _last_call: tuple[tuple[Value, ...], tuple[Value, ...]] | None = None
+    log: ClassVar[list[tuple[ToyModule, tuple[Value, ...], tuple[Value, ...]]] | None] = None
 
     def children(self) -> dict[str, ToyModule]:
         return {}
@@ -200,7 +220,10 @@ class ToyModule:
 
     def __call__(self, xs: list[Any]) -> list[Value]:
         out = self.forward(xs)
-        self._last_call = (tuple(x for x in xs if isinstance(x, Value)), tuple(out))
+        inputs = tuple(x for x in xs if isinstance(x, Value))
+        self._last_call = (inputs, tuple(out))
+        if ToyModule.log is not None:  # after forward, as a forward hook runs
+            ToyModule.log.append((self, inputs, tuple(out)))
         return out
 
     def forward(self, xs: list[Any]) -> list[Value]:
@@ -247,11 +270,34 @@ class ToyMLP(ToyModule):
         return xs
 
 
+@contextmanager
+def record_calls(model: ToyModule) -> Iterator[Recording]:
+    """What nn.record_calls gives, by hand: every call of ``model`` and its submodules
+    inside the block, in the order they return, named by ``named_modules()``."""
+    names = {id(module): name for name, module in model.named_modules()}
+    recording = Recording(model, [])
+    ToyModule.log = []
+    try:
+        yield recording
+        for module, inputs, outputs in ToyModule.log:
+            if id(module) in names:
+                recording.calls.append(Call(names[id(module)], module, inputs, outputs))
+    finally:
+        ToyModule.log = None
+
+
 def toy_mlp_graph(nouts: list[int]) -> tuple[ToyMLP, list[Value], Value]:
     """A toy MLP(2, nouts) applied to two input Values, its outputs summed into a loss."""
+    model, _, xs, loss = recorded_toy_mlp_graph(nouts)
+    return model, xs, loss
+
+
+def recorded_toy_mlp_graph(nouts: list[int]) -> tuple[ToyMLP, Recording, list[Value], Value]:
+    """The same, with the recording of the model's calls."""
     model = ToyMLP(2, nouts)
     xs = [Value(0.5, label="x0"), Value(-1.5, label="x1")]
-    out = model(xs)
+    with record_calls(model) as recording:
+        out = model(xs)
     loss = sum(out[1:], out[0]) ** 2
     loss.backward()
-    return model, xs, loss
+    return model, recording, xs, loss

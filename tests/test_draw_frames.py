@@ -10,8 +10,8 @@ from drawing_helpers import grad_text, graphs, parse
 from hypothesis import given, settings
 
 from autograd import Constant, Value, topological_order
-from autograd import render as render_module
 from autograd.draw import Frames, backward_frames, step_through
+from autograd.draw import render as render_module
 
 
 def neuron() -> tuple[Value, list[Value]]:
@@ -104,8 +104,9 @@ def test_without_ipywidgets_step_through_warns_and_returns_the_frames(
 def test_frames_of_a_folded_model_name_the_box_a_step_happens_in() -> None:
     nn = pytest.importorskip("nn")
     model = nn.MLP(2, [3, 1], seed=0)
-    out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
-    frames = backward_frames(out, model=model, collapse=True)
+    with nn.record_calls(model) as calls:
+        out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    frames = backward_frames(out, model=calls, collapse=True)
     assert len(frames) == len(topological_order(out))  # no constants in this graph
     assert "the output in neurons.0 · Neuron (red)" in frames[0].source
     assert sum("in neurons.1 · Neuron (red)" in f.source for f in frames) == 8  # its 8 nodes
@@ -116,3 +117,39 @@ def test_constants_get_no_frame_and_unnamed_leaves_are_called_leaves() -> None:
     frames = backward_frames(x * 2)
     assert len(frames) == 2  # x * 2 and x; not the constant 2
     assert "step 2/2: the leaf (red) is a leaf: its gradient 2.000 is final" in frames[1].source
+
+
+def test_each_frame_is_drawn_from_its_own_state_in_any_order() -> None:
+    """A frame's state is an argument of the emitter: drawing the frames backwards, or one
+    twice, gives the same text (nothing is left over from the frame drawn before)."""
+    from autograd.draw.analysis import GraphAnalysis
+    from autograd.draw.emit import FrameState, dot_source
+    from autograd.draw.frames import backward_steps, caption
+    from autograd.draw.options import DrawOptions
+
+    y, _ = neuron()
+    frames = backward_frames(y, color_by_grad=True)
+    graph = GraphAnalysis(y, DrawOptions(color_by_grad=True))
+    steps = list(backward_steps(graph))
+    widths = {node: 20 for node in graph.order}
+    states = [
+        FrameState(s.grads, s.node, s.passed, caption(graph, s, k, len(steps)), widths)
+        for k, s in enumerate(steps, 1)
+    ]
+    forwards = [dot_source(graph, state) for state in states]
+    backwards = [dot_source(graph, state) for state in reversed(states)][::-1]
+    assert forwards == backwards
+    assert dot_source(graph, states[0]) == forwards[0]
+    assert [f.split("\n")[1] for f in forwards] == [f.source.split("\n")[1] for f in frames]
+
+
+def test_the_steps_are_the_engines_chain_rule() -> None:
+    """Each step's gradients are those autograd.grad (the engine's reference pass) gives."""
+    from autograd import grad
+    from autograd.draw.analysis import GraphAnalysis
+    from autograd.draw.frames import backward_steps
+    from autograd.draw.options import DrawOptions
+
+    y, leaves = neuron()
+    (last,) = list(backward_steps(GraphAnalysis(y, DrawOptions())))[-1:]
+    assert tuple(last.grads[leaf] for leaf in leaves) == grad(y, leaves)

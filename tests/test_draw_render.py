@@ -13,8 +13,8 @@ import pytest
 from drawing_helpers import as_shown, hostile_labels
 from hypothesis import HealthCheck, given, settings
 
-from autograd import Value, draw_dot, render, topological_order
-from autograd.draw import backward_frames, save_frames
+from autograd import Value, draw_dot, topological_order
+from autograd.draw import backward_frames, render, save_frames
 
 renderer = pytest.mark.renderer
 SVG = "{http://www.w3.org/2000/svg}"

@@ -80,8 +80,6 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], list[str]]] = [
     ("Value(-8) ** Value(0.5)", lambda: Value(-8) ** Value(0.5), ValueError, ["**", "-8.0", "0.5"]),
     ("0 ** -1", lambda: Value(0) ** -1, ZeroDivisionError, ["**", "0.0", "-1.0"]),
     ("0 ** Value(-1)", lambda: 0 ** Value(-1), ZeroDivisionError, ["**", "0.0", "-1.0"]),
-    ("exp(1000)", lambda: Value(1000).exp(), OverflowError, ["exp", "1000.0"]),
-    ("Value(2) ** 5000", lambda: Value(2.0) ** 5000, OverflowError, ["**", "2.0", "5000"]),
     ("1 / Value(0)", lambda: 1 / Value(0), ZeroDivisionError, ["/", "1.0", "0.0"]),
     ("Value(1) / 0", lambda: Value(1) / 0, ZeroDivisionError, ["/", "1.0", "0.0"]),
     ("Value(1) / Value(-0.0)", lambda: Value(1) / Value(-0.0), ZeroDivisionError, ["/", "-0.0"]),
@@ -108,11 +106,11 @@ def test_bad_input_raises_a_clear_error(
 
 
 def test_domain_errors_are_the_math_modules() -> None:
-    """The same error types as math.log, math.sqrt, math.exp and float ** float."""
+    """The same error types as math.log, math.sqrt and float ** float (domain errors; an
+    overflow is IEEE inf instead, as in PyTorch: tests/test_engine_edges.py)."""
     for ours, theirs in [
         (lambda: Value(0).log(), lambda: math.log(0)),
         (lambda: Value(-1).sqrt(), lambda: math.sqrt(-1)),
-        (lambda: Value(1000).exp(), lambda: math.exp(1000)),
         (lambda: Value(0.0) ** -1, lambda: 0.0**-1),
     ]:
         with pytest.raises(Exception) as expected:

@@ -296,11 +296,10 @@ def test_numpy_scalars_on_either_side(scalar: object) -> None:
         assert math.isclose(y.data, data) and math.isclose(x.grad, slope), (data, slope)
 
 
-def test_float_item_and_detach() -> None:
+def test_item_and_detach() -> None:
     x = Value(1.5, label="x")
     y = x * 2
-    assert float(y) == 3.0 and y.item() == 3.0
-    assert type(float(y)) is float and type(y.item()) is float
+    assert y.item() == 3.0 and type(y.item()) is float
     d = y.detach()
     assert d is not y and d.data == 3.0 and d.parents == () and d.op == ""
     z = d * x

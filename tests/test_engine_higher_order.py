@@ -52,13 +52,13 @@ def test_second_derivatives_match_sympy(
     name: str, fn: Callable[[Any, Any], Any], expr: Any, point: tuple[float, float]
 ) -> None:
     x, y = Value(point[0]), Value(point[1])
-    first = grad(fn(x, y), [x, y], create_graph=True)
+    first = grad(fn(x, y), [x, y], create_graph=True, materialize_grads=True)
     at = {x_: sympy.Float(point[0], 30), y_: sympy.Float(point[1], 30)}
     for g, var in zip(first, (x_, y_)):
         assert isinstance(g, Value)
         assert close(g.data, float(sympy.diff(expr, var).evalf(30, subs=at)))
     for i, var_i in enumerate((x_, y_)):
-        row = grad(first[i], [x, y])
+        row = grad(first[i], [x, y], materialize_grads=True)
         for j, var_j in enumerate((x_, y_)):
             exact = float(sympy.diff(expr, var_i, var_j).evalf(30, subs=at))
             assert close(row[j], exact), f"d2/d{var_i}d{var_j}: {row[j]!r} != {exact!r}"
@@ -68,8 +68,8 @@ def test_mixed_partials_of_pow_at_zero_exponent() -> None:
     """d2(x**y)/dx dy = 1/x at y = 0, whichever order it is taken in (was 0 one way)."""
     x, y = Value(2.0), Value(0.0)
     dx, dy = grad(x**y, [x, y], create_graph=True)
-    assert grad(dx, [y]) == [0.5]
-    assert grad(dy, [x]) == [0.5]
+    assert grad(dx, [y]) == (0.5,)
+    assert grad(dy, [x]) == (0.5,)
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_mixed_partials_of_pow_at_zero_exponent() -> None:
 def test_infinite_slope_is_the_same_at_every_order(fn: Callable[[Any], Any]) -> None:
     """At 0, sqrt's slope is inf (as in PyTorch), with or without create_graph."""
     x = Value(0.0)
-    assert grad(fn(x), [x]) == [math.inf]
+    assert grad(fn(x), [x]) == (math.inf,)
     (slope,) = grad(fn(x), [x], create_graph=True)
     assert isinstance(slope, Value) and slope.data == math.inf
 
@@ -110,15 +110,21 @@ def test_backward_with_create_graph_twice_adds_twice() -> None:
     y.backward(create_graph=True)
     y.backward(create_graph=True)
     assert isinstance(x.grad, Value) and x.grad.data == 56.0  # 2 (3 x^2 + 1)
-    assert grad(x.grad, [x]) == [36.0]  # 2 * 6x
+    assert grad(x.grad, [x]) == (36.0,)  # 2 * 6x
 
 
-def test_grad_of_unused_input_is_zero() -> None:
+def test_grad_of_an_unused_input_follows_torch() -> None:
+    """torch.autograd.grad: an error, None with allow_unused, 0 with materialize_grads."""
     x, unused = Value(1.0), Value(2.0)
-    assert grad(x * 2, [x, unused]) == [2.0, 0.0]
-    first = grad(x * 2, [x, unused], create_graph=True)
+    with pytest.raises(RuntimeError, match=r"inputs\[1\].*not used.*allow_unused=True"):
+        grad(x * 2, [x, unused])
+    assert grad(x * 2, [x, unused], allow_unused=True) == (2.0, None)
+    assert grad(x * 2, [x, unused], materialize_grads=True) == (2.0, 0.0)
+    first = grad(x * 2, [x, unused], create_graph=True, materialize_grads=True)
     assert all(isinstance(g, Value) for g in first)
     assert [g.data for g in first] == [2.0, 0.0]
+    with pytest.raises(ValueError, match="contradicts"):
+        grad(x * 2, [x], allow_unused=False, materialize_grads=True)
 
 
 def test_grad_with_respect_to_an_intermediate_node() -> None:
@@ -142,7 +148,7 @@ def test_grad_does_not_touch_grad_attributes() -> None:
 
 def test_grad_rejects_non_values() -> None:
     x = Value(1.0)
-    with pytest.raises(TypeError, match="output must be a Value"):
+    with pytest.raises(TypeError, match=r"grad: outputs must be a Value or an iterable.*float"):
         grad(2.0, [x])  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"inputs must be Values.*float"):
+    with pytest.raises(TypeError, match=r"grad: inputs\[0\] must be a Value, got float"):
         grad(x * 2, [1.0])  # type: ignore[list-item]

@@ -86,7 +86,7 @@ def test_grad_with_create_graph_works_inside_no_grad() -> None:
     y = x**3
     with no_grad():
         (dy,) = grad(y, [x], create_graph=True)
-    assert grad(dy, [x]) == [12.0]
+    assert grad(dy, [x]) == (12.0,)
     assert records(x + 1)
 
 

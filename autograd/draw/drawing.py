@@ -1,0 +1,106 @@
+"""The ``Drawing`` object: DOT text that renders itself to a file and shows itself in Jupyter.
+
+A Drawing knows nothing about graphs: it holds finished DOT text and a default format.
+
+Imports: :mod:`autograd.draw.render` (the renderer lookup), looked up as ``render.<name>``
+when called, so that patching the lookup (a test without a renderer) patches drawings too.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograd.draw import render
+
+__all__ = ["Drawing"]
+
+
+@dataclass(frozen=True, repr=False)
+class Drawing:
+    """A computation graph as DOT text: render it to a file, or show it in Jupyter.
+
+    ``source`` needs no renderer. ``render``, ``pipe`` and the inline display run one
+    (see :mod:`autograd.draw.render`); without one, Jupyter shows the DOT text and the reason.
+    """
+
+    source: str
+    format: str = "svg"  # the default for render() and pipe(), as in the graphviz package
+
+    def pipe(self, format: str | None = None, dpi: int | None = None) -> bytes:
+        """The drawing rendered as ``format`` ("svg", "png" or "pdf"), as bytes."""
+        return render.render_bytes(self.source, format or self.format, dpi)
+
+    def render(
+        self, path: str | os.PathLike[str], format: str | None = None, dpi: int | None = None
+    ) -> str:
+        """Write the drawing to ``path`` and return the path written.
+
+        The format is ``format``, else the path's suffix, else the drawing's format. As in
+        the graphviz package, the format is appended to a path that does not end in it:
+        ``render("graph", format="png")`` writes ``graph.png``.
+        """
+        target = Path(path)
+        suffix = target.suffix.lstrip(".").lower()
+        chosen = format or (suffix if suffix in render.FORMATS else self.format)
+        if suffix != chosen:
+            target = target.with_name(f"{target.name}.{chosen}")
+        data = self.pipe(chosen, dpi)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, data)
+        return str(target)
+
+    def to_graphviz(self) -> Any:
+        """The same drawing as a ``graphviz.Source`` (the graphviz package's object)."""
+        try:
+            import graphviz
+        except ImportError as error:
+            raise ImportError(
+                "Drawing.to_graphviz needs the graphviz package: pip install graphviz "
+                "(.source, .render() and .pipe() work without it)"
+            ) from error
+        return graphviz.Source(self.source, format=self.format)
+
+    def _display(self) -> tuple[str, str]:
+        """("image/svg+xml", svg), or without a working renderer ("text/plain", why + DOT)."""
+        try:
+            return "image/svg+xml", self.pipe("svg").decode("utf-8")
+        except render.RendererError as error:
+            return "text/plain", f"{error}\n\n{self.source}"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        # A repr that raised would fail the whole notebook cell: fall back to text instead.
+        mime, content = self._display()
+        return {mime: content}
+
+    def _html(self) -> str:
+        """The drawing as a piece of an HTML page: inline SVG, or the DOT text and why."""
+        mime, content = self._display()
+        if mime == "image/svg+xml":
+            return content[content.find("<svg") :]
+        return f"<pre>{html.escape(content)}</pre>"
+
+    def __str__(self) -> str:
+        return self.source
+
+    def __repr__(self) -> str:  # outside Jupyter: a pointer, not a page of DOT text
+        lines = len(self.source.splitlines())
+        return f"<Drawing: {lines} lines of DOT in .source; .render(path) draws it>"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file next to ``path``, then rename: never a half-written file."""
+    # autograd.files.write_atomically (the shared helper, from the nn-training branch)
+    # replaces this once it is on main.
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(temporary, "xb") as file:  # open(), unlike mkstemp, honours the umask
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

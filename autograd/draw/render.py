@@ -1,0 +1,148 @@
+"""Turning DOT text into SVG, PNG or PDF with a Graphviz renderer found on this machine.
+
+The lookup prefers the system Graphviz ``dot`` (on ``PATH``) and falls back to
+``graphviz-pure``, a self-contained renderer installed from PyPI into this Python's
+scripts folder (``pip install graphviz-pure``, part of chainrule's ``render`` extra).
+graphviz-pure writes no PDF, so a PDF from it is a 300-dpi image on a PDF page.
+
+Imports nothing of ours: the standard library only (``autograd.render`` re-exports it).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+__all__ = [
+    "FORMATS",
+    "INSTALL_HELP",
+    "RendererError",
+    "RendererNotFoundError",
+    "find_renderer",
+    "jpeg_to_pdf",
+    "render_bytes",
+]
+
+FORMATS = ("svg", "png", "pdf")
+TIMEOUT_SECONDS = 120
+PDF_DPI = 300  # resolution of the image in a PDF made without a PDF-capable renderer
+
+INSTALL_HELP = """\
+no Graphviz renderer found: neither Graphviz's `dot` nor `graphviz-pure` is installed.
+Install either one:
+  any system:  pip install graphviz-pure        (a self-contained renderer from PyPI)
+  Linux:       sudo apt install graphviz        (Fedora: sudo dnf install graphviz)
+  macOS:       brew install graphviz
+  Windows:     winget install graphviz          (or choco install graphviz); open a new terminal
+The DOT text (`.source`) needs no renderer."""
+
+
+class RendererError(RuntimeError):
+    """The renderer could not be run, failed, or took too long."""
+
+
+class RendererNotFoundError(RendererError):
+    """Neither Graphviz's ``dot`` nor ``graphviz-pure`` is installed."""
+
+
+def find_renderer() -> Path | None:
+    """The system ``dot`` if on PATH, else ``graphviz-pure`` (next to Python or on PATH)."""
+    dot = shutil.which("dot")
+    if dot:
+        return Path(dot)
+    # pip puts graphviz-pure into the scripts folder of the environment, which is not on
+    # PATH when a notebook kernel runs a venv's Python without activating the venv.
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent), None):
+        found = shutil.which("graphviz-pure", path=folder)
+        if found:
+            return Path(found)
+    return None
+
+
+def render_bytes(source: str, format: str, dpi: int | None = None) -> bytes:
+    """Run the renderer on DOT ``source``; return the file it writes, as bytes."""
+    if format not in FORMATS:
+        raise ValueError(f"render: format must be one of {', '.join(FORMATS)}; got {format!r}")
+    renderer = find_renderer()
+    if renderer is None:
+        raise RendererNotFoundError(INSTALL_HELP)
+    options = [f"-Gdpi={dpi}"] if dpi is not None and format != "svg" else []
+    if format != "pdf":
+        return _run(renderer, source, [f"-T{format}", *options])
+    try:
+        return _run(renderer, source, ["-Tpdf"])
+    except RendererError as error:
+        if "not recognized" not in str(error):  # graphviz-pure, or a dot built without cairo
+            raise
+    dpi = dpi or PDF_DPI
+    return jpeg_to_pdf(_run(renderer, source, ["-Tjpg", f"-Gdpi={dpi}"]), dpi)
+
+
+def _run(renderer: Path, source: str, options: list[str]) -> bytes:
+    command = [str(renderer), *options]
+    try:
+        done = subprocess.run(
+            command, input=source.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        raise RendererError(
+            f"{' '.join(command)} did not finish within {TIMEOUT_SECONDS} s: the graph is too "
+            "large to lay out; draw less of it (max_nodes=, or model= with collapse=)"
+        ) from None
+    except OSError as error:
+        raise RendererError(f"could not run {' '.join(command)}: {error}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise RendererError(f"{' '.join(command)} failed (exit {done.returncode}): {message}")
+    return done.stdout
+
+
+def jpeg_to_pdf(jpeg: bytes, dpi: int) -> bytes:
+    """A one-page PDF showing a JPEG image at ``dpi`` (PDF embeds JPEG data as it is)."""
+    width, height, components = _jpeg_size(jpeg)
+    colorspace = {1: "/DeviceGray", 3: "/DeviceRGB"}.get(components)
+    if colorspace is None:
+        raise RendererError(f"jpeg_to_pdf: a JPEG with {components} colour components")
+    w, h = width * 72 / dpi, height * 72 / dpi  # page size in points (1/72 inch)
+    draw = f"q {w:.2f} 0 0 {h:.2f} 0 0 cm /Im0 Do Q".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w:.2f} {h:.2f}] "
+        "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>".encode(),
+        f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} "
+        f"/ColorSpace {colorspace} /BitsPerComponent 8 /Filter /DCTDecode "
+        f"/Length {len(jpeg)} >>\nstream\n".encode()
+        + jpeg
+        + b"\nendstream",
+        f"<< /Length {len(draw)} >>\nstream\n".encode() + draw + b"\nendstream",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    pdf += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    pdf += f"startxref\n{xref}\n%%EOF\n".encode()
+    return bytes(pdf)
+
+
+def _jpeg_size(jpeg: bytes) -> tuple[int, int, int]:
+    """(width, height, colour components) from a JPEG's start-of-frame segment."""
+    i = 2  # after the start-of-image marker FF D8
+    while i + 9 < len(jpeg):
+        if jpeg[i] != 0xFF:
+            break
+        marker, length = jpeg[i + 1], int.from_bytes(jpeg[i + 2 : i + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start of frame
+            height = int.from_bytes(jpeg[i + 5 : i + 7], "big")
+            width = int.from_bytes(jpeg[i + 7 : i + 9], "big")
+            return width, height, jpeg[i + 9]
+        i += 2 + length
+    raise RendererError("jpeg_to_pdf: the renderer's JPEG has no start-of-frame segment")

@@ -1,0 +1,174 @@
+"""Golden DOT: the exact text draw_dot and backward_frames write for a few small graphs.
+
+As the graphviz package tests its output: the expected ``.source`` is written out here in
+full, so any change to what a drawing says (a colour, an attribute's order, a label) shows
+up as a diff to read and accept on purpose. The numbers were checked by hand: for the
+neuron, y = tanh(2 * -3 + 1) = tanh(-5) = -0.9999 and dy/d(wx+b) = 1 - tanh(-5)^2 =
+0.0001816, so dy/dw = 2 * 0.0001816 and dy/dx = -3 * 0.0001816; for x * x + 2 at 3, 11 and
+dy/dx = 6, each use of x passing 3 back.
+"""
+# ruff: noqa: E501  (a DOT line is as long as it is)
+
+from __future__ import annotations
+
+from drawing_helpers import ToyNeuron, record_calls
+
+from autograd import Value, draw_dot
+from autograd.draw import backward_frames
+
+NEURON = """\
+digraph {
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
+	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
+	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
+	n0 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 2.000</td><td>grad -0.0005447</td></tr></table>>]
+	n1 [style="rounded,filled", color="#1f5fa6", penwidth="2", fillcolor="#cfe2f3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>w</b></td><td>data -3.000</td><td>grad 0.0003632</td></tr></table>>]
+	n2 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data -6.000</td><td>grad 0.0001816</td></tr></table>>]
+	n2_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>]
+	n3 [style="rounded,filled", color="#1f5fa6", penwidth="2", fillcolor="#cfe2f3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>b</b></td><td>data 1.000</td><td>grad 0.0001816</td></tr></table>>]
+	n4 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data -5.000</td><td>grad 0.0001816</td></tr></table>>]
+	n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<+>]
+	n5 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>y</b></td><td>data -0.9999</td><td>grad 1.000</td></tr></table>>]
+	n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<tanh>]
+	n0 -> n2_op
+	n1 -> n2_op
+	n2_op -> n2
+	n2 -> n4_op
+	n3 -> n4_op
+	n4_op -> n4
+	n4 -> n5_op
+	n5_op -> n5
+}
+"""
+
+
+SQUARE = """\
+digraph {
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
+	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
+	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
+	n0 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 3.000</td><td>grad 6.000</td></tr></table>>]
+	n1 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 9.000</td><td>grad 1.000</td></tr></table>>]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>]
+	n2 [style="dashed", color="#888888", fontcolor="#555555", label=<2.000>]
+	n3 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 11.00</td><td>grad 1.000</td></tr></table>>]
+	n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<+>]
+	n0 -> n1_op [label=<∂ 3.000>]
+	n0 -> n1_op [label=<∂ 3.000>]
+	n1_op -> n1
+	n1 -> n3_op [label=<∂ 1.000>]
+	n2 -> n3_op [label=<∂ 1.000>]
+	n3_op -> n3
+}
+"""
+
+
+SQUARE_FRAME_1 = """\
+digraph {
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.8, labelloc=t, fontsize=16, label=<x squared<br/>step 1/2: the output (red) has its full gradient 1.000; its × rule adds grad × local derivative to each input&#x27;s grad>]
+	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
+	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
+	n0 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 3.000</td><td><font face="Courier">grad 6.000</font></td></tr></table>>]
+	n1 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 9.000</td><td><font face="Courier">grad 1.000</font></td></tr></table>>, color="#d62728", penwidth="3"]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>, color="#d62728", penwidth="3"]
+	n0 -> n1_op [xlabel=<grad += 3.000>, color="#d62728", penwidth="2.5", fontcolor="#d62728"]
+	n0 -> n1_op [xlabel=<grad += 3.000>, color="#d62728", penwidth="2.5", fontcolor="#d62728"]
+	n1_op -> n1
+}
+"""
+
+
+SQUARE_FRAME_2 = """\
+digraph {
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.8, labelloc=t, fontsize=16, label=<x squared<br/>step 2/2: x (red) is a leaf: its gradient 6.000 is final>]
+	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
+	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
+	n0 [style="filled", color="#d62728", penwidth="3", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 3.000</td><td><font face="Courier">grad 6.000</font></td></tr></table>>]
+	n1 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 9.000</td><td><font face="Courier">grad 1.000</font></td></tr></table>>]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>]
+	n0 -> n1_op
+	n0 -> n1_op
+	n1_op -> n1
+}
+"""
+
+
+NEURON_MODULE = """\
+digraph {
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
+	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
+	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
+	n2 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 0.5000</td><td>grad 0.3661</td></tr></table>>]
+	subgraph cluster_0 {
+		graph [label=<ToyNeuron>, style="rounded,dashed", color="#999999", fontcolor="#444444", fontsize=12]
+		n0 [style="rounded,filled", color="#1f5fa6", penwidth="2", fillcolor="#cfe2f3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>b</b></td><td>data 0.1000</td><td>grad 0.9151</td></tr></table>>]
+		n1 [style="rounded,filled", color="#1f5fa6", penwidth="2", fillcolor="#cfe2f3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>w.0</b></td><td>data 0.4000</td><td>grad 0.4576</td></tr></table>>]
+		n3 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 0.2000</td><td>grad 0.9151</td></tr></table>>]
+		n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>]
+		n4 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 0.3000</td><td>grad 0.9151</td></tr></table>>]
+		n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<+>]
+		n5 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 0.2913</td><td>grad 1.000</td></tr></table>>]
+		n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<tanh>]
+	}
+	n1 -> n3_op
+	n2 -> n3_op
+	n3_op -> n3
+	n0 -> n4_op
+	n3 -> n4_op
+	n4_op -> n4
+	n4 -> n5_op
+	n5_op -> n5
+}
+"""
+
+
+NEURON_MODULE_COLLAPSED = """\
+digraph {
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
+	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
+	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
+	n2 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 0.5000</td><td>grad 0.3661</td></tr></table>>]
+	m0 [style="rounded,filled", color="#674ea7", penwidth="2", fillcolor="#ece5f6", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" rows="*"><tr><td><b>ToyNeuron</b></td></tr><tr><td>5 nodes, 2 parameters</td></tr><tr><td>out: data 0.2913  grad 1.000</td></tr></table>>, peripheries="2"]
+	n2 -> m0
+}
+"""
+
+
+def test_a_neuron_with_labels_and_parameters() -> None:
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(1.0, label="b")
+    y = (x * w + b).tanh()
+    y.label = "y"
+    y.backward()
+    assert draw_dot(y, params=[w, b]).source == NEURON
+
+
+def test_a_square_plus_a_constant_with_local_derivatives() -> None:
+    x = Value(3.0, label="x")
+    y = x * x + 2
+    y.backward()
+    assert draw_dot(y, show_local_grads=True).source == SQUARE
+
+
+def test_the_frames_of_a_square() -> None:
+    x = Value(3.0, label="x")
+    frames = backward_frames(x * x, title="x squared")
+    assert [frame.source for frame in frames] == [SQUARE_FRAME_1, SQUARE_FRAME_2]
+
+
+def neuron_module() -> tuple[Value, object]:
+    """ToyNeuron(1, seed=1): w.0 = 0.4, b = 0.1; tanh(0.1 + 0.4 * 0.5) = tanh(0.3)."""
+    neuron, x = ToyNeuron(1, seed=1), Value(0.5, label="x")
+    with record_calls(neuron) as calls:
+        (y,) = neuron([x])
+    y.backward()
+    return y, calls
+
+
+def test_a_module_box() -> None:
+    y, calls = neuron_module()
+    assert draw_dot(y, model=calls).source == NEURON_MODULE
+
+
+def test_a_collapsed_module_box() -> None:
+    y, calls = neuron_module()
+    assert draw_dot(y, model=calls, collapse=True).source == NEURON_MODULE_COLLAPSED
