@@ -499,3 +499,17 @@ def test_a_250_character_name_can_be_saved(tmp_path: Path) -> None:
 _forgery_model, _forgery_optimizer = trained()
 FORGERY_BASE = save(_forgery_model, _DIR / "f.json", optimizer=_forgery_optimizer).read_text()
 FORGED = _DIR / "forged.json"
+
+
+def test_every_class_with_a_config_has_a_schema() -> None:
+    """A new nn class that can describe itself must be loadable: build() only makes the
+    classes in its schema table (checkpoints may come from anyone)."""
+    from nn.module import _REGISTRY, _SCHEMAS
+
+    describable = {
+        name
+        for name, cls in _REGISTRY.items()
+        if ":" not in name and not name.startswith("_") and "config" in dir(cls)
+        and any("config" in vars(k) for k in cls.__mro__ if k is not Module)
+    }  # fmt: skip
+    assert describable == set(_SCHEMAS)
