@@ -306,8 +306,7 @@ def load(
         name, names, state_dict = _optimizer_state(payload["optimizer"], where)
         if name != type(optimizer).__name__:
             raise CheckpointError(
-                f"{where}: the optimizer state is {name[:40]}'s, "
-                f"not {type(optimizer).__name__}'s"
+                f"{where}: the optimizer state is {name[:40]}'s, not {type(optimizer).__name__}'s"
             )
         ours = _parameter_names(model, optimizer, "load")
         if names is not None and names != ours:
