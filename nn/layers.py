@@ -108,9 +108,11 @@ class Neuron(Module):
 
     ``nonlin=False`` makes it linear; otherwise ``activation`` picks the function ("relu"
     by default, as in micrograd). Weights start uniform in [-bound, bound] with bound from
-    ``init``: "he" sqrt(6/nin) (for ReLU), "xavier" sqrt(6/(nin+fan_out)) (for tanh,
-    sigmoid, linear), "uniform" 1 (micrograd's); "auto" (the default) picks by activation.
-    The bias starts at 0. ``seed`` (an int or a ``random.Random``) makes it reproducible.
+    ``init``: "uniform" 1 (the default: micrograd's U(-1, 1), drawn in micrograd's order,
+    so ``random.seed(s)`` gives micrograd's weights), "he" sqrt(6/nin) (for ReLU),
+    "xavier" sqrt(6/(nin+fan_out)) (for tanh, sigmoid, linear); "auto" picks He or Xavier
+    by activation. The bias starts at 0. ``seed`` (an int or a ``random.Random``) makes it
+    reproducible.
 
     ``fused=True`` computes the weighted sum as one ``autograd.dot`` node (fast, same
     numbers); the default records one node per scalar op, the graph a lecture draws.
@@ -131,7 +133,7 @@ class Neuron(Module):
         activation: str | None = None,
         fused: bool = False,
         seed: Seed = None,
-        init: str = "auto",
+        init: str = "uniform",
         fan_out: int = 1,
     ) -> None:
         self.nin = positive_int(nin, "nin", "Neuron")

@@ -61,7 +61,7 @@ def test_micrograds_demo_gives_micrograds_numbers() -> None:
     from nn import MLP
 
     theirs = demo(mg_engine.Value, mg_nn.MLP)
-    ours = demo(Value, MLP, init="uniform")  # micrograd's U(-1, 1): see the README
+    ours = demo(Value, MLP)  # only the imports swapped: micrograd's U(-1, 1) by default
     first = ours[0], theirs[0]
     assert first[0]["weights"] == first[1]["weights"]  # the same draws, in the same order
     assert first[0]["scores"] == first[1]["scores"]  # the same forward pass, bit for bit
@@ -73,12 +73,12 @@ def test_micrograds_demo_gives_micrograds_numbers() -> None:
             assert math.isclose(a, b, rel_tol=1e-10, abs_tol=1e-15)
 
 
-def test_the_default_initialisation_is_not_micrograds() -> None:
-    """Without init="uniform" the weights are He's, smaller: the README says so."""
+def test_he_initialisation_is_micrograds_draws_scaled() -> None:
+    """init="auto" (He for ReLU) draws the same numbers from random, scaled by He's bound."""
     from nn import MLP
 
     random.seed(1337)
-    ours = MLP(2, [16, 16, 1])
+    ours = MLP(2, [16, 16, 1], init="auto")
     random.seed(1337)
     theirs = mg_nn.MLP(2, [16, 16, 1])
     first_ours, first_theirs = ours.parameters()[0].data, theirs.parameters()[0].data
