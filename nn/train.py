@@ -227,9 +227,10 @@ def fit(
         history.best_state = model.state_dict()
     batches = math.ceil(len(X) / size)
     was_training = model.training
-    model.train()
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=True)
-    try:
+    bar = None
+    try:  # from here on, Ctrl-C returns the History (before any step, an empty one)
+        model.train()
+        bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=True)
         for epoch in bar:
             order = list(range(len(X)))
             if shuffle:
@@ -288,7 +289,8 @@ def fit(
     except KeyboardInterrupt:
         history.interrupted = True
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         model.train(was_training)
     if history.interrupted:
         print(
@@ -297,7 +299,8 @@ def fit(
             file=sys.stderr,
         )
     elif patience is not None and restore_best and history.best_state is not None:
-        model.load_state_dict(history.best_state)
+        with deferred_interrupts():  # all the best weights, or none
+            model.load_state_dict(history.best_state)
     return history
 
 

@@ -139,20 +139,18 @@ class Optimizer:
         the loss), return the loss it returns."""
         loss = closure() if closure is not None else None
         updates: list[tuple[Value, float, State]] = []
+        update, state_of, empty = self._update, self.state.get, State()
         for i, group in enumerate(self.param_groups):
             h = self._checked(group, f"param_groups[{i}]")
+            sign = -1.0 if h["maximize"] else 1.0
             for p in group["params"]:
-                g = float(p.grad)
-                data, state = self._update(p.data, -g if h["maximize"] else g, self._state(p), h)
+                data, state = update(p.data, sign * float(p.grad), state_of(p, empty), h)
                 updates.append((p, data, state))
         with deferred_interrupts():  # commit: every parameter and buffer, or none
             for p, data, state in updates:
                 p.data = data
                 self.state[p] = state
         return loss
-
-    def _state(self, p: Value) -> State:
-        return self.state.get(p, {})
 
     def _update(self, p: float, g: float, state: State, h: dict[str, Any]) -> tuple[float, State]:
         raise NotImplementedError
@@ -304,7 +302,7 @@ class SGD(Optimizer):
             g = g + h["weight_decay"] * p
         momentum = h["momentum"]
         if momentum == 0:
-            return p - h["lr"] * g, state
+            return p - h["lr"] * g, state or {}  # a dict of its own, never the shared empty one
         if "momentum_buffer" in state:
             buf = state["momentum_buffer"] * momentum + (1 - h["dampening"]) * g
         else:
@@ -436,8 +434,10 @@ class Adam(Optimizer):
         if h["amsgrad"]:
             v = new["max_exp_avg_sq"] = _maximum(state.get("max_exp_avg_sq", 0.0), v)
         step_size = lr / (1 - b1**t)
-        denominator = _sqrt(v) / math.sqrt(1 - b2**t) + h["eps"]
-        return p + _divide(-step_size * m, denominator), new
+        # v >= 0 (or nan, whose square root is nan): math.sqrt cannot fail here
+        denominator = math.sqrt(v) / math.sqrt(1 - b2**t) + h["eps"]
+        numerator = -step_size * m
+        return p + (numerator / denominator if denominator else _divide(numerator, 0.0)), new
 
 
 class AdamW(Adam):
