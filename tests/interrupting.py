@@ -1,12 +1,12 @@
 """Real Ctrl-C for tests: a SIGINT delivered to the main thread after a delay.
 
-Two traps, both seen while writing these tests:
-- sent to the process (``os.kill``) from a timer thread, CPython 3.11 may leave the
-  signal unhandled; ``signal.pthread_kill`` to the main thread is what a terminal's Ctrl-C
-  amounts to for a single-threaded program;
-- a KeyboardInterrupt raised inside a ``gc.callbacks`` function is swallowed ("Exception
-  ignored in ..."), and hypothesis installs one (to time garbage collections), so the
-  interrupt would sometimes vanish: the callbacks are removed while the timer runs.
+The signal goes to the main thread (``signal.pthread_kill``), where Python runs its
+handlers, as a terminal's Ctrl-C does for a single-threaded program.
+
+A trap seen while writing these tests: a KeyboardInterrupt raised inside a
+``gc.callbacks`` function is swallowed ("Exception ignored in ..."), and hypothesis
+installs one (to time garbage collections), so after any hypothesis test the interrupt
+would sometimes vanish; the callbacks are removed while the timer runs.
 """
 
 from __future__ import annotations
