@@ -14,32 +14,36 @@ from __future__ import annotations
 import gc
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def _ctrl_c() -> None:
     signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
 
 
-@contextmanager
-def ctrl_c_after(seconds: float) -> Iterator[None]:
-    """Press Ctrl-C ``seconds`` into the block (if it is still running); the block must
-    catch the KeyboardInterrupt. Afterwards no interrupt is left pending."""
+def call_with_ctrl_c(seconds: float, work: Callable[[], T]) -> tuple[T | None, bool]:
+    """Call ``work()`` and press Ctrl-C ``seconds`` into it: ``(its result, False)`` if it
+    returned, ``(None, True)`` if the KeyboardInterrupt came out of it (or arrived as it
+    returned). The interrupt is armed only while ``work`` runs; none is left pending."""
     callbacks = gc.callbacks[:]
     gc.callbacks.clear()
-    timer = threading.Timer(seconds, _ctrl_c)
-    # until the block ends a late signal raises; after it, one still in flight is dropped
-    armed = [True]
+    armed = [False]
 
     def handler(signum: int, frame: object) -> None:
         if armed[0]:
             raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGINT, handler)
-    timer.start()
+    timer = threading.Timer(seconds, _ctrl_c)
     try:
-        yield
+        armed[0] = True
+        timer.start()
+        return work(), False
+    except KeyboardInterrupt:
+        return None, True
     finally:
         armed[0] = False
         timer.cancel()

@@ -495,7 +495,7 @@ def test_an_interrupted_step_is_applied_whole_or_not_at_all() -> None:
     parameter has taken the same number of steps and holds the value that number gives."""
     import random
 
-    from interrupting import ctrl_c_after
+    from interrupting import call_with_ctrl_c
 
     n = 20_000
     rng = random.Random(0)
@@ -507,12 +507,12 @@ def test_an_interrupted_step_is_applied_whole_or_not_at_all() -> None:
             p.grad = 1.0
         opt.step()
         after_one = ps[0].data
-        with ctrl_c_after(rng.uniform(0.0, 0.2)):
-            try:
-                for _ in range(1000):
-                    opt.step()
-            except KeyboardInterrupt:
-                pass
+
+        def steps(opt: Adam = opt) -> None:
+            for _ in range(1000):
+                opt.step()
+
+        call_with_ctrl_c(rng.uniform(0.0, 0.2), steps)
         steps = {opt.state[p]["step"] for p in ps}
         values = {p.data for p in ps}
         assert len(steps) == 1 and len(values) == 1, f"trial {trial}: a step was half-applied"
