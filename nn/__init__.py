@@ -37,8 +37,24 @@ from nn.losses import (
     mse_loss,
 )
 from nn.module import Module, RemovableHandle
-from nn.optim import SGD, Adam, AdamW, RMSprop
-from nn.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, StepLR
+from nn.optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from nn.optim.lr_scheduler import (
+    ChainedScheduler,
+    ConstantLR,
+    CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    MultiplicativeLR,
+    MultiStepLR,
+    OneCycleLR,
+    PolynomialLR,
+    ReduceLROnPlateau,
+    SequentialLR,
+    StepLR,
+)
 from nn.recording import CallRecord, ModuleCall, record_calls
 from nn.stats import FlowReport, dead_relu_fraction, grad_norms, gradient_flow
 from nn.train import History, evaluate, fit
@@ -48,14 +64,19 @@ __all__ = [
     "ACTIVATIONS",
     "MLP",
     "SGD",
+    "Adagrad",
     "Adam",
     "AdamW",
     "BCELoss",
     "BCEWithLogitsLoss",
     "CallRecord",
+    "ChainedScheduler",
     "CheckpointError",
+    "ConstantLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
     "CrossEntropyLoss",
+    "CyclicLR",
     "Dropout",
     "ExponentialLR",
     "FlowReport",
@@ -70,11 +91,17 @@ __all__ = [
     "Module",
     "ModuleCall",
     "ModuleList",
+    "MultiStepLR",
+    "MultiplicativeLR",
     "Neuron",
+    "OneCycleLR",
+    "PolynomialLR",
     "RMSprop",
     "ReLU",
+    "ReduceLROnPlateau",
     "RemovableHandle",
     "Sequential",
+    "SequentialLR",
     "Sigmoid",
     "StepLR",
     "Tanh",
