@@ -23,10 +23,12 @@ from nn.elements import (
 
 
 def log_softmax(logits: list[Value]) -> tuple[list[Value], Value]:
-    """(z - m for each logit, log sum_j e^(z_j - m)), with m = max z a constant: every
-    exponent is <= 0, so nothing overflows (logits of 1000 are fine). log softmax(z)_c is
-    the first minus the second."""
-    m = max(z.data for z in logits)
+    """(z - m for each logit, log sum_j e^(z_j - m)), with m = max z: every exponent is
+    <= 0, so nothing overflows (logits of 1000 are fine). log softmax(z)_c is the first
+    minus the second. m cancels out of the result, so its own gradient is 0 (up to
+    rounding); it is the largest logit by comparison of Values, which a traced program
+    checks again (autograd.trace)."""
+    m = max(logits)
     shifted = [z - m for z in logits]
     total = shifted[0].exp()
     for s in shifted[1:]:

@@ -180,8 +180,9 @@ def binary_cross_entropy(
 
 
 def _softplus(x: Value) -> Value:
-    """log(1 + e^x) without overflow: for x >= 0 it is x + log(1 + e^-x)."""
-    if x.data >= 0:
+    """log(1 + e^x) without overflow: for x >= 0 it is x + log(1 + e^-x). (The branch
+    compares the Value itself, so a traced program checks it: autograd.trace.)"""
+    if x >= 0:
         return x + (1 + (-x).exp()).log()
     return (1 + x.exp()).log()
 

@@ -14,12 +14,13 @@ import math
 import random
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, no_grad
 from autograd.interrupts import deferred_interrupts
 from nn import checks
+from nn.compiled import CompiledStep
+from nn.history import History
 from nn.losses import AccuracyFn, LossFn, resolve_loss
 from nn.module import Module
 from nn.optim import Adam, Optimizer
@@ -27,66 +28,6 @@ from nn.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from nn.utils import clip_grad_norm_
 
 __all__ = ["History", "evaluate", "fit"]
-
-
-@dataclass
-class History:
-    """Per-epoch numbers from ``fit``: lists you can plot (``history.plot()``).
-
-    ``accuracy`` and ``val_accuracy`` hold None for a loss without an accuracy (mse);
-    ``val_*`` are empty without validation data. ``best_epoch`` counts from 1. ``steps``
-    counts the optimizer steps taken. ``interrupted`` is True when Ctrl-C (Jupyter's stop
-    button) ended training: the lists then cover the epochs that finished. With
-    ``patience``, ``best_state`` holds the best weights seen (``model.load_state_dict``).
-    """
-
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float | None] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    val_accuracy: list[float | None] = field(default_factory=list)
-    lr: list[float] = field(default_factory=list)
-    best_epoch: int = 0
-    stopped_early: bool = False
-    interrupted: bool = False
-    steps: int = 0
-    best_state: dict[str, float] | None = field(default=None, repr=False)
-
-    @property
-    def epochs(self) -> int:
-        return len(self.loss)
-
-    def __getitem__(self, key: str) -> list[Any]:
-        """``history["val_loss"]``, as Keras's ``history.history[...]``."""
-        if key not in ("loss", "accuracy", "val_loss", "val_accuracy", "lr"):
-            raise KeyError(
-                f"History has loss, accuracy, val_loss, val_accuracy and lr, not {key!r}"
-            )
-        return list(getattr(self, key))
-
-    def plot(self, axes: Any = None) -> Any:
-        """Loss (and accuracy, if any) against epoch with matplotlib; returns the axes."""
-        import matplotlib.pyplot as plt
-
-        has_accuracy = any(a is not None for a in self.accuracy)
-        if axes is None:
-            _, axes = plt.subplots(
-                1, 2 if has_accuracy else 1, figsize=(10 if has_accuracy else 5, 3.5)
-            )
-        axes_list = (
-            list(axes) if isinstance(axes, (list, tuple)) or hasattr(axes, "shape") else [axes]
-        )
-        epochs = range(1, self.epochs + 1)
-        panels: list[tuple[str, list[Any], list[Any]]] = [("loss", self.loss, self.val_loss)]
-        if has_accuracy and len(axes_list) > 1:
-            panels.append(("accuracy", self.accuracy, self.val_accuracy))
-        for ax, (name, train, val) in zip(axes_list, panels):
-            ax.plot(epochs, train, label=f"training {name}")
-            if val:
-                ax.plot(epochs, val, label=f"validation {name}")
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(name)
-            ax.legend()
-        return axes
 
 
 def _check_data(X: Sequence[Any], y: Sequence[Any], where: str) -> None:
@@ -150,6 +91,7 @@ def fit(
     max_grad_norm: float | None = None,
     accuracy: AccuracyFn | None = None,
     progress: bool = True,
+    compile: bool = False,
 ) -> History:
     """Train ``model`` on (X, y) and return the per-epoch :class:`History`.
 
@@ -175,6 +117,11 @@ def fit(
     A loss or gradient that is nan or inf stops training with a FloatingPointError naming
     the epoch and the batch, before that batch's step: the model keeps the weights of the
     last step taken (the History so far is the error's ``history``).
+
+    With ``compile=True`` each batch runs as a traced program over floats instead of a
+    graph of Values (:mod:`nn.compiled`): the same losses and weights (for an MLP, to the
+    last bit), several times faster. It needs a loss whose path depends on the data only
+    through the target's few values (a classification loss), and no Dropout.
 
     Ctrl-C (Jupyter's stop button) ends training at a step boundary: every optimizer step
     is applied whole or not at all, and ``fit`` returns the History of the epochs that
@@ -208,6 +155,7 @@ def fit(
     if max_grad_norm is not None:
         max_grad_norm = checks.number(max_grad_norm, "max_grad_norm", where, low=0.0)
     progress = checks.boolean(progress, "progress", where)
+    compile = checks.boolean(compile, "compile", where)
     rng: Any = random if seed is None else random.Random(checks.integer(seed, "seed", where))
     params = model.parameters()
     optimizer = _check_optimizer(optimizer, params)
@@ -221,6 +169,7 @@ def fit(
                 "fit: the scheduler belongs to another optimizer than the one fit uses"
             )
 
+    compiled = CompiledStep(model, loss_fn, params, X) if compile else None
     history = History()
     best, waited = math.inf, 0
     if patience is not None:
@@ -240,22 +189,27 @@ def fit(
             total_loss, outputs_all, targets_all = 0.0, [], []
             for b, start in enumerate(range(0, len(order), size)):
                 batch = order[start : start + size]
-                xb, yb = [X[i] for i in batch], [y[i] for i in batch]
-                value, outputs = _run(model, xb, yb, loss_fn)
-                if not math.isfinite(value.data):
-                    raise _not_finite(f"the loss is {value.data}", epoch, b, batches, lr, history)
-                objective = value + l2 * sum(p * p for p in params) if l2 else value
-                optimizer.zero_grad()
-                objective.backward()
+                yb = [y[i] for i in batch]
+                if compiled is not None:  # the same numbers, from a program over floats
+                    loss_value, outputs = compiled(batch, y, l2)
+                else:
+                    value, outputs = _run(model, [X[i] for i in batch], yb, loss_fn)
+                    loss_value = value.data
+                if not math.isfinite(loss_value):
+                    raise _not_finite(f"the loss is {loss_value}", epoch, b, batches, lr, history)
+                if compiled is None:
+                    objective = value + l2 * sum(p * p for p in params) if l2 else value
+                    optimizer.zero_grad()
+                    objective.backward()
                 if max_grad_norm is not None:
                     clip_grad_norm_(params, max_grad_norm)
                 bad = next((p for p in params if not math.isfinite(p.grad)), None)
                 if bad is not None:
                     name = next(n for n, p in model.named_parameters() if p is bad)
-                    what = f"the gradient of {name} is {bad.grad} (the loss is {value.data})"
+                    what = f"the gradient of {name} is {bad.grad} (the loss is {loss_value})"
                     raise _not_finite(what, epoch, b, batches, lr, history)
                 _step(model, optimizer, params, history, (epoch, b, batches, lr))
-                total_loss += value.data * len(batch)
+                total_loss += loss_value * len(batch)
                 outputs_all += outputs
                 targets_all += yb
             val_loss, val_accuracy = (
