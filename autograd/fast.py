@@ -18,6 +18,8 @@ and no node with a closure or hooks of its own in the graph (then the reference 
 A float rule never
 raises (see :mod:`autograd.rules`), so the pass cannot stop half-way except by Ctrl-C, which
 is held back until it ends: the gradients are all updated or none.
+
+This module imports the engine, its modes and extras, and the op table.
 """
 
 from __future__ import annotations

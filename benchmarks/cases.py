@@ -8,6 +8,8 @@ aggregates them. Engines:
   micrograd's nn code unchanged but for the import;
 * ``fused``      chainrule's fast path: each neuron's weighted sum is one ``autograd.dot`` node;
 * ``nn``         the same through chainrule's ``nn.MLP(..., fused=True)`` (adds nn's overhead);
+* ``compiled``   ``nn.fit(..., compile=True)`` on that MLP: each step a traced program over
+  floats (``autograd.trace``), the whole training loop included;
 * ``floats``     the same computation written out by hand with floats (forward, backward,
   SGD): the practical limit for pure Python.
 
@@ -19,6 +21,7 @@ collector off) and ``check`` (loss and gradients of every engine on one step).
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import math
 import random
@@ -37,6 +40,7 @@ REPEATS = {
     "chainrule": 3,
     "fused": 10,
     "nn": 5,
+    "compiled": 5,
     "floats": 40,
 }  # trajectories per process
 
@@ -203,6 +207,8 @@ def demo(engine: str, mode: str) -> dict[str, Any]:
     its cost depends on where training is).
     """
     X, y = make_moons()
+    if engine == "compiled":
+        return compiled_demo(X, y, mode)
     if engine == "floats":
         layers: list[list[list[float]]] = []
 
@@ -231,6 +237,39 @@ def demo(engine: str, mode: str) -> dict[str, Any]:
         if engine == "micrograd":
             break
     return {"times": times, "losses": losses}
+
+
+def compiled_fit(X: list[list[float]], y: list[float], epochs: int) -> tuple[Any, list[float]]:
+    """``fit(compile=True)`` of micrograd's demo from the initial weights: the model, and
+    the seconds of each epoch after the first (which traces the program), timed by the
+    learning-rate schedule that fit calls once per epoch."""
+    from nn import MLP, SGD, LambdaLR, fit
+
+    model = MLP(2, NOUTS, fused=True)
+    params = [p for layer in model.layers for n in layer.neurons for p in (*n.w, n.b)]
+    for p, v in zip(params, [v for layer in initial_weights() for n in layer for v in n]):
+        p.data = v
+    optimizer = SGD(model.parameters(), lr=1.0)
+    clock: list[float] = []
+
+    def rate(epoch: int) -> float:  # micrograd's demo schedule, and a stopwatch
+        clock.append(time.perf_counter())
+        return 1.0 - 0.9 * epoch / 100
+
+    schedule = LambdaLR(optimizer, rate)
+    fit(model, X, y, loss="hinge", optimizer=optimizer, scheduler=schedule, epochs=epochs,
+        l2=ALPHA, shuffle=False, progress=False, compile=True)  # fmt: skip
+    return model, [b - a for a, b in itertools.pairwise(clock[1:])]
+
+
+def compiled_demo(X: list[list[float]], y: list[float], mode: str) -> dict[str, Any]:
+    """Seconds per epoch of fit(compile=True), the trace excluded (see compiled_fit)."""
+    if mode == "nogc":
+        gc.disable()
+    times = []
+    for _ in range(REPEATS["compiled"]):
+        times += compiled_fit(X, y, 1 + STEPS)[1]
+    return {"times": times, "losses": None}
 
 
 def engine_value(engine: str) -> Any:
@@ -356,6 +395,17 @@ def check() -> dict[str, Any]:
     loss, grads = float_loss_and_grads(initial_weights(), X, y)
     flat = [g for layer in grads for neuron in layer for g in neuron]
     result["floats"] = {"loss": loss, "grads": flat}
+    from nn import losses
+    from nn.compiled import CompiledStep
+
+    model, _ = compiled_fit(X, y, 1)  # only for a model of the right shape
+    params = [p for layer in model.layers for n in layer.neurons for p in (*n.w, n.b)]
+    for p, v in zip(params, [v for layer in initial_weights() for n in layer for v in n]):
+        p.data = v
+    step = CompiledStep(model, losses.hinge_loss, model.parameters(), X)
+    data_loss, _ = step(list(range(len(X))), y, ALPHA)
+    reg = sum(p.data * p.data for p in params)
+    result["compiled"] = {"loss": data_loss + ALPHA * reg, "grads": [p.grad for p in params]}
     return result
 
 

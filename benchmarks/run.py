@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 CASES = Path(__file__).with_name("cases.py")
-ENGINES = ["micrograd", "chainrule", "fused", "nn", "floats"]
+ENGINES = ["micrograd", "chainrule", "fused", "nn", "compiled", "floats"]
 NAMES = {
     "micrograd": "micrograd 0.1.0",
     "chainrule": "chainrule, micrograd's granularity",
     "fused": "chainrule fast path (dot)",
     "nn": "chainrule nn.MLP(fused=True)",
+    "compiled": "chainrule nn.fit(compile=True), an epoch",
     "floats": "hand-written floats",
 }
 CHAIN, LONG_CHAIN = 100_000, 3_000_000
@@ -65,7 +66,7 @@ def check_agreement() -> bool:
     ref = result["chainrule"]
     print("Same step, same weights: loss and the 337 gradients against chainrule's unfused graph")
     ok = True
-    for engine in ("fused", "nn", "micrograd", "floats"):
+    for engine in ("fused", "nn", "compiled", "micrograd", "floats"):
         other = result[engine]
         d_loss = relative_difference([ref["loss"]], [other["loss"]])
         d_grad = relative_difference(ref["grads"], other["grads"])
@@ -87,7 +88,8 @@ def demo_table(rounds: int) -> None:
             for engine in ENGINES if r % 2 == 0 else ENGINES[::-1]:
                 out = measure("demo", engine, mode)
                 times.setdefault((engine, mode), []).append(statistics.median(out["times"]))
-                losses.setdefault(engine, out["losses"])
+                if out["losses"] is not None:  # fit(compile=True) reports no per-step losses
+                    losses.setdefault(engine, out["losses"])
 
     def ratio(engine: str, mode: str, reference: str) -> str:
         """Median of the round-by-round ratios: a round's two figures share its noise."""
