@@ -219,7 +219,7 @@ def test_every_figure_uses_the_projector_style(path: Path) -> None:
     assert styled and styled[0] < drawing[0], "projector_style() is not called before the figures"
     for index, source in cells:
         for line in source.splitlines():
-            code = line.split("#")[0]
+            code = re.sub(r"(^|\s)#\s.*$", "", line)  # the comment, not a "#0072B2"
             assert not re.search(r"\b(fontsize|size|labelsize)\s*=", code), (
                 f"cell {index} sets a text size; the style decides: {line.strip()}"
             )
@@ -368,3 +368,57 @@ def test_two_runs_show_the_same_outputs(name: str) -> None:
     assert any(any(cell) for cell in first), "the notebook produced no output at all"
     for index, (a, b) in enumerate(zip(first, second)):
         assert a == b, f"code cell {index} differs between two runs"
+
+
+def a_notebook(tmp_path: Path, *cells: tuple[str, str]) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
+        for kind, text in cells
+    ]
+    path = tmp_path / "99_bad.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("code", "complaint"),
+    [
+        ("import math", "projector_style() is not called"),
+        ("ax.legend(loc='best')", "places a legend itself"),
+        ("ax.set_title('t', fontsize=8)", "sets a text size"),
+        ("plt.rcParams['font.size'] = 8", "changes matplotlib"),
+        ("fig = plt.figure(figsize=(20, 4))", "20-inch-wide"),
+        ("ax.plot([1], color='#ff0000')", "colours of its own"),
+    ],
+)
+def test_the_style_check_catches(tmp_path: Path, code: str, complaint: str) -> None:
+    """A notebook whose first cell turns the style on (but the first case), and whose
+    figure cell then breaks it."""
+    first = code if code == "import math" else "projector_style()"
+    path = a_notebook(tmp_path, ("code", first), ("code", f"{code}\nplt.show()"))
+    with pytest.raises(AssertionError, match=re.escape(complaint)):
+        test_every_figure_uses_the_projector_style(path)
+
+
+@pytest.mark.parametrize(
+    ("cells", "complaint"),
+    [
+        ([("md", "# T")], "no Exercises section"),
+        ([("md", "## Exercises"), ("code", "check_x(my_x)")], "my_x is not defined"),
+        (
+            [("md", "## Exercise"), ("code", "def my_x():\n    return 1\n\n\ncheck_x(my_x)")],
+            "is not a stub",
+        ),
+        ([("md", "## Exercises"), ("md", "## Summary")], "not the last one"),
+    ],
+)
+def test_the_exercise_check_catches(tmp_path: Path, cells: list[Any], complaint: str) -> None:
+    with pytest.raises(AssertionError, match=re.escape(complaint)):
+        test_ends_with_exercises_and_their_checkers(a_notebook(tmp_path, *cells))
+
+
+def test_the_claims_check_catches_a_notebook_without_asserted_claims(tmp_path: Path) -> None:
+    path = a_notebook(tmp_path, ("code", "assert 1 + 1 == 2\nprint('the loss falls')"))
+    with pytest.raises(AssertionError, match="0 asserted claims"):
+        test_training_notebooks_assert_their_claims(path)
