@@ -11,7 +11,7 @@ True
 """
 
 from autograd import __version__ as __version__
-from nn import datasets, functional, optim, utils
+from nn import datasets, exercises, functional, optim, plot, utils
 from nn.bridge import to_torch
 from nn.checkpoint import CheckpointError, load, save
 from nn.containers import ModuleList, Sequential
@@ -113,6 +113,7 @@ __all__ = [
     "datasets",
     "dead_relu_fraction",
     "evaluate",
+    "exercises",
     "fit",
     "functional",
     "grad_norms",
@@ -126,6 +127,7 @@ __all__ = [
     "make_xor",
     "mse_loss",
     "optim",
+    "plot",
     "record_calls",
     "save",
     "to_torch",
