@@ -225,12 +225,13 @@ def legend(target: Any = None, *, where: str = "below", **kwargs: Any) -> Legend
     return below
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+def _axes(ax: Axes | None) -> Axes:
+    """The Axes given, or a new figure's."""
     import matplotlib.pyplot as plt
 
     if ax is not None:
         return ax
-    _, new = plt.subplots(figsize=figsize)
+    _, new = plt.subplots()
     return new
 
 
@@ -492,6 +493,7 @@ def plot_decision_boundary(
     for k, margin in enumerate(margins):
         if margin.max() > 0:  # region k: where class k's margin is positive
             ax.contourf(grid0, grid1, margin, levels=[0.0, top], colors=[_tint(OKABE_ITO[k])])
+        if margin.min() < 0 < margin.max():  # its border lies inside the map
             ax.contour(grid0, grid1, margin, levels=[0.0], colors="black", linewidths=2.5)
     ax.plot([], [], color="black", linewidth=2.5, label="decision boundary")
     plot_points(X, y, ax, classes=labels, names=names)

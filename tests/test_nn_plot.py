@@ -385,3 +385,16 @@ def test_importing_nn_plot_does_not_import_matplotlib() -> None:
     """matplotlib is an optional extra: a plain `import nn.plot` must work without it."""
     code = "import sys, nn, nn.plot; assert 'matplotlib' not in sys.modules, 'imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_map_of_one_class_everywhere_draws_no_boundary(recwarn: pytest.WarningsRecorder) -> None:
+    """A model that predicts the same class on the whole map (here: a constant score) gets
+    one region and no boundary line, and matplotlib has nothing to warn about."""
+
+    class Constant(Module):
+        def forward(self, x: Any) -> Value:
+            return Value(2.0)
+
+    ax = plot_decision_boundary(Constant(), [[0.0, 0.0], [1.0, 1.0]], [0, 1], resolution=5)
+    assert len(boundary_vertices(ax)) == 0
+    assert not [w for w in recwarn if "contour" in str(w.message).lower()]
