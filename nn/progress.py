@@ -41,9 +41,9 @@ class NotebookBar(std_tqdm):  # type: ignore[misc]
     saves the notebook saves the bar's latest state (tqdm's arguments and methods)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._handle: Any = None  # set first: display() may be called from tqdm's __init__
         kwargs["gui"] = True  # tqdm then writes nothing itself; display() below draws
         super().__init__(*args, **kwargs)
-        self._handle: Any = None
         if self.disable:
             return
         from IPython.display import display
@@ -58,7 +58,8 @@ class NotebookBar(std_tqdm):  # type: ignore[misc]
             "{bar}", "<bar/>"
         )
         parts = re.split(r"\|?<bar/>\|?", self.format_meter(**values), maxsplit=1)
-        left, right = (html.escape(p) for p in parts) if len(parts) == 2 else ("", parts[0])
+        left, right = parts if len(parts) == 2 else ("", parts[0])  # no bar in bar_format
+        left, right = html.escape(left), html.escape(right)
         total = self.total
         bar = (
             f'<progress value="{self.n}" max="{total}" style="width: 20em"></progress>'

@@ -53,6 +53,7 @@ def notebook_outputs() -> list[list[Any]]:
         "print('kernel:', in_jupyter_kernel())",
         "for i in progress_bar(range(1000), desc='early'):\n    if i == 300:\n        break",
         "with progress_bar(total=8, desc='by hand') as bar:\n    bar.update(5)\n    bar.update(3)",
+        "for _ in progress_bar(range(3), desc='<b>&', bar_format='{desc}: {n}/{total}'):\n    pass",
     )
 
 
@@ -73,6 +74,15 @@ def test_a_bar_left_early_shows_where_it_stopped(notebook_outputs: list[list[Any
 def test_a_bar_updated_by_hand_shows_its_total(notebook_outputs: list[list[Any]]) -> None:
     (shown,) = bars(notebook_outputs[2])
     assert "8/8" in shown and "100%" in shown
+
+
+def test_the_html_escapes_the_text(notebook_outputs: list[list[Any]]) -> None:
+    """A description is text, not markup, with or without a bar in the format."""
+    (output,) = [o for o in notebook_outputs[3] if o.output_type == "display_data"]
+    assert output.data["text/plain"] == "<b>&: 3/3"
+    assert (
+        "&lt;b&gt;&amp;: 3/3" in output.data["text/html"] and "<b>" not in output.data["text/html"]
+    )
 
 
 def test_tqdm_auto_freezes_in_a_saved_notebook() -> None:
