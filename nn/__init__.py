@@ -14,6 +14,7 @@ from autograd import __version__ as __version__
 from nn import datasets, functional, optim, utils
 from nn.bridge import to_torch
 from nn.checkpoint import CheckpointError, load, save
+from nn.containers import ModuleList, Sequential
 from nn.datasets import (
     make_blobs,
     make_circles,
@@ -22,21 +23,8 @@ from nn.datasets import (
     make_xor,
     train_test_split,
 )
-from nn.layers import (
-    ACTIVATIONS,
-    MLP,
-    Dropout,
-    Identity,
-    Layer,
-    LeakyReLU,
-    Linear,
-    ModuleList,
-    Neuron,
-    ReLU,
-    Sequential,
-    Sigmoid,
-    Tanh,
-)
+from nn.elementwise import Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from nn.layers import ACTIVATIONS, MLP, Layer, Linear, Neuron
 from nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -49,8 +37,24 @@ from nn.losses import (
     mse_loss,
 )
 from nn.module import Module, RemovableHandle
-from nn.optim import SGD, Adam, AdamW, RMSprop
-from nn.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, StepLR
+from nn.optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from nn.optim.lr_scheduler import (
+    ChainedScheduler,
+    ConstantLR,
+    CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    MultiplicativeLR,
+    MultiStepLR,
+    OneCycleLR,
+    PolynomialLR,
+    ReduceLROnPlateau,
+    SequentialLR,
+    StepLR,
+)
 from nn.recording import CallRecord, ModuleCall, record_calls
 from nn.stats import FlowReport, dead_relu_fraction, grad_norms, gradient_flow
 from nn.train import History, evaluate, fit
@@ -60,14 +64,19 @@ __all__ = [
     "ACTIVATIONS",
     "MLP",
     "SGD",
+    "Adagrad",
     "Adam",
     "AdamW",
     "BCELoss",
     "BCEWithLogitsLoss",
     "CallRecord",
+    "ChainedScheduler",
     "CheckpointError",
+    "ConstantLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
     "CrossEntropyLoss",
+    "CyclicLR",
     "Dropout",
     "ExponentialLR",
     "FlowReport",
@@ -82,11 +91,17 @@ __all__ = [
     "Module",
     "ModuleCall",
     "ModuleList",
+    "MultiStepLR",
+    "MultiplicativeLR",
     "Neuron",
+    "OneCycleLR",
+    "PolynomialLR",
     "RMSprop",
     "ReLU",
+    "ReduceLROnPlateau",
     "RemovableHandle",
     "Sequential",
+    "SequentialLR",
     "Sigmoid",
     "StepLR",
     "Tanh",

@@ -32,6 +32,7 @@ __all__ = [
     "integer",
     "is_integer",
     "is_number",
+    "kind",
     "number",
     "positive_int",
     "probability",
@@ -49,7 +50,8 @@ def is_integer(x: Any) -> bool:
     return isinstance(x, Integral) and not isinstance(x, bool)
 
 
-def _kind(value: Any) -> str:
+def kind(value: Any) -> str:
+    """The type and a short repr, for "must be ..., got float (0.5)" messages."""
     return f"{type(value).__name__} ({shown(value)})"
 
 
@@ -69,7 +71,7 @@ def number(
     bounds allow it (``high=None`` allows +inf).
     """
     if not is_number(value):
-        raise TypeError(f"{where}: {name} must be a number, got {_kind(value)}")
+        raise TypeError(f"{where}: {name} must be a number, got {kind(value)}")
     try:
         x = float(value)
     except OverflowError:
@@ -95,7 +97,7 @@ def _range(low: float | None, high: float | None, low_open: bool, high_open: boo
 def integer(value: Any, name: str, where: str, *, low: int | None = None) -> int:
     """``value`` as an int, checked: an int or numpy integer (not bool), at least ``low``."""
     if not is_integer(value):
-        raise TypeError(f"{where}: {name} must be an int, got {_kind(value)}")
+        raise TypeError(f"{where}: {name} must be an int, got {kind(value)}")
     n = int(value)
     if low is not None and n < low:
         raise ValueError(f"{where}: {name} must be an int >= {low}, got {shown(value)}")
@@ -115,5 +117,5 @@ def probability(value: Any, name: str, where: str, *, one_allowed: bool = False)
 def boolean(value: Any, name: str, where: str) -> bool:
     """``value`` itself, which must be a bool (``patience=True`` is a mistake, not 1)."""
     if not isinstance(value, bool):
-        raise TypeError(f"{where}: {name} must be True or False, got {_kind(value)}")
+        raise TypeError(f"{where}: {name} must be True or False, got {kind(value)}")
     return value

@@ -10,16 +10,20 @@
 
 from __future__ import annotations
 
+import math
 import random
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, no_grad
+from autograd.interrupts import deferred_interrupts
+from nn import checks
 from nn.losses import AccuracyFn, LossFn, resolve_loss
 from nn.module import Module
 from nn.optim import Adam, Optimizer
-from nn.optim.lr_scheduler import LRScheduler
+from nn.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from nn.utils import clip_grad_norm_
 
 __all__ = ["History", "evaluate", "fit"]
@@ -30,7 +34,10 @@ class History:
     """Per-epoch numbers from ``fit``: lists you can plot (``history.plot()``).
 
     ``accuracy`` and ``val_accuracy`` hold None for a loss without an accuracy (mse);
-    ``val_*`` are empty without validation data. ``best_epoch`` counts from 1.
+    ``val_*`` are empty without validation data. ``best_epoch`` counts from 1. ``steps``
+    counts the optimizer steps taken. ``interrupted`` is True when Ctrl-C (Jupyter's stop
+    button) ended training: the lists then cover the epochs that finished. With
+    ``patience``, ``best_state`` holds the best weights seen (``model.load_state_dict``).
     """
 
     loss: list[float] = field(default_factory=list)
@@ -40,6 +47,9 @@ class History:
     lr: list[float] = field(default_factory=list)
     best_epoch: int = 0
     stopped_early: bool = False
+    interrupted: bool = False
+    steps: int = 0
+    best_state: dict[str, float] | None = field(default=None, repr=False)
 
     @property
     def epochs(self) -> int:
@@ -144,10 +154,12 @@ def fit(
     """Train ``model`` on (X, y) and return the per-epoch :class:`History`.
 
     Each epoch visits the samples in mini-batches of ``batch_size`` (all at once if None),
-    shuffled with ``seed``; per batch: forward, ``loss`` (+ ``l2`` * sum of squared
-    parameters, micrograd's regularisation), backward, optional gradient clipping to
-    ``max_grad_norm``, ``optimizer.step()`` (default ``Adam(lr=0.01)``). After each epoch
-    ``scheduler.step()`` runs and ``validation_data`` = (X_val, y_val) is evaluated.
+    shuffled with ``seed`` (without one, with Python's global ``random``, so
+    ``random.seed(0)`` makes a script reproducible); per batch: forward, ``loss``
+    (+ ``l2`` * sum of squared parameters, micrograd's regularisation), backward, optional
+    gradient clipping to ``max_grad_norm``, ``optimizer.step()`` (default
+    ``Adam(lr=0.01)``). After each epoch ``validation_data`` = (X_val, y_val) is
+    evaluated and ``scheduler.step()`` runs (``ReduceLROnPlateau`` gets the monitored loss).
 
     ``loss`` is a loss function or a name: "hinge" (labels -1/+1), "bce_with_logits",
     "bce" (labels 0/1), "cross_entropy" (class indices), "mse". Accuracy follows from it
@@ -157,76 +169,193 @@ def fit(
     (validation loss if given, else training loss) improving by more than ``min_delta``,
     and with ``restore_best`` the best weights are put back: those the best validation
     loss was measured on (the end of that epoch), or for the training loss, which is
-    measured while the epoch trains, the weights the epoch started from. ``progress`` shows a tqdm
-    bar (in a terminal or, through ``tqdm.auto``, as a Jupyter widget).
+    measured while the epoch trains, the weights the epoch started from. ``progress``
+    shows a tqdm bar (in a terminal or, through ``tqdm.auto``, as a Jupyter widget).
+
+    A loss or gradient that is nan or inf stops training with a FloatingPointError naming
+    the epoch and the batch, before that batch's step: the model keeps the weights of the
+    last step taken (the History so far is the error's ``history``).
+
+    Ctrl-C (Jupyter's stop button) ends training at a step boundary: every optimizer step
+    is applied whole or not at all, and ``fit`` returns the History of the epochs that
+    finished, with ``history.interrupted`` True, so a notebook cell still shows its curve.
+    The model keeps the weights of the last step (the best weights are not put back: they
+    are in ``history.best_state``).
     """
     from tqdm.auto import tqdm
 
+    where = "fit"
     loss_fn, right = resolve_loss(loss, accuracy)
-    _check_data(X, y, "fit")
+    _check_data(X, y, where)
     if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)):
+            got = checks.kind(validation_data)
+            raise TypeError(f"fit: validation_data must be a pair (X_val, y_val), got {got}")
+        if len(validation_data) != 2:
+            raise ValueError(
+                "fit: validation_data must be a pair (X_val, y_val), got a "
+                f"{type(validation_data).__name__} of {len(validation_data)}"
+            )
         _check_data(*validation_data, "fit: validation_data")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
-    ):
-        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
-    if patience is not None and (not isinstance(patience, int) or patience < 1):
-        raise ValueError(f"fit: patience must be a positive int or None, got {patience!r}")
-    if not l2 >= 0:
-        raise ValueError(f"fit: l2 must be >= 0, got {l2!r}")
+    epochs = checks.positive_int(epochs, "epochs", where)
+    size = len(X) if batch_size is None else checks.positive_int(batch_size, "batch_size", where)
+    shuffle = checks.boolean(shuffle, "shuffle", where)
+    if patience is not None:
+        patience = checks.positive_int(patience, "patience", where)
+    min_delta = checks.number(min_delta, "min_delta", where, low=0.0)
+    restore_best = checks.boolean(restore_best, "restore_best", where)
+    l2 = checks.number(l2, "l2", where, low=0.0)
+    if max_grad_norm is not None:
+        max_grad_norm = checks.number(max_grad_norm, "max_grad_norm", where, low=0.0)
+    progress = checks.boolean(progress, "progress", where)
+    rng: Any = random if seed is None else random.Random(checks.integer(seed, "seed", where))
     params = model.parameters()
-    optimizer = optimizer if optimizer is not None else Adam(params, lr=0.01)
-    rng = random.Random(seed)
-    size = batch_size or len(X)
+    optimizer = _check_optimizer(optimizer, params)
+    if scheduler is not None:
+        if not isinstance(scheduler, LRScheduler):
+            raise TypeError(
+                f"fit: scheduler must be an nn.optim scheduler, got {checks.kind(scheduler)}"
+            )
+        if scheduler.optimizer is not optimizer:
+            raise ValueError(
+                "fit: the scheduler belongs to another optimizer than the one fit uses"
+            )
+
     history = History()
-    best, best_state, waited = float("inf"), model.state_dict(), 0
-    model.train()
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=True)
-    for epoch in bar:
-        order = list(range(len(X)))
-        if shuffle:
-            rng.shuffle(order)
-        start_state = model.state_dict()  # the weights this epoch's training loss measures
-        total_loss, outputs_all, targets_all = 0.0, [], []
-        history.lr.append(float(optimizer.param_groups[0]["lr"]))
-        for start in range(0, len(order), size):
-            batch = order[start : start + size]
-            xb, yb = [X[i] for i in batch], [y[i] for i in batch]
-            value, outputs = _run(model, xb, yb, loss_fn)
-            objective = value + l2 * sum(p * p for p in params) if l2 else value
-            optimizer.zero_grad()
-            objective.backward()
-            if max_grad_norm is not None:
-                clip_grad_norm_(params, max_grad_norm)
-            optimizer.step()
-            total_loss += value.data * len(batch)
-            outputs_all += outputs
-            targets_all += yb
-        history.loss.append(total_loss / len(X))
-        history.accuracy.append(_accuracy(outputs_all, targets_all, right))
-        if scheduler is not None:
-            scheduler.step()
-        if validation_data is not None:
-            val_loss, val_accuracy = evaluate(model, *validation_data, loss_fn, right)
-            history.val_loss.append(val_loss)
-            history.val_accuracy.append(val_accuracy)
-        monitored = history.val_loss[-1] if validation_data is not None else history.loss[-1]
-        bar.set_postfix(_postfix(history), refresh=False)
-        if monitored < best - min_delta:
-            best, waited = monitored, 0
-            best_state = model.state_dict() if validation_data is not None else start_state
-            history.best_epoch = epoch + 1
-        else:
-            waited += 1
-            if patience is not None and waited >= patience:
-                history.stopped_early = True
+    best, waited = math.inf, 0
+    if patience is not None:
+        history.best_state = model.state_dict()
+    batches = math.ceil(len(X) / size)
+    was_training = model.training
+    bar = None
+    try:  # from here on, Ctrl-C returns the History (before any step, an empty one)
+        model.train()
+        bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=True)
+        for epoch in bar:
+            order = list(range(len(X)))
+            if shuffle:
+                rng.shuffle(order)
+            start_state = model.state_dict() if patience is not None else None
+            lr = float(optimizer.param_groups[0]["lr"])
+            total_loss, outputs_all, targets_all = 0.0, [], []
+            for b, start in enumerate(range(0, len(order), size)):
+                batch = order[start : start + size]
+                xb, yb = [X[i] for i in batch], [y[i] for i in batch]
+                value, outputs = _run(model, xb, yb, loss_fn)
+                if not math.isfinite(value.data):
+                    raise _not_finite(f"the loss is {value.data}", epoch, b, batches, lr, history)
+                objective = value + l2 * sum(p * p for p in params) if l2 else value
+                optimizer.zero_grad()
+                objective.backward()
+                if max_grad_norm is not None:
+                    clip_grad_norm_(params, max_grad_norm)
+                bad = next((p for p in params if not math.isfinite(p.grad)), None)
+                if bad is not None:
+                    name = next(n for n, p in model.named_parameters() if p is bad)
+                    what = f"the gradient of {name} is {bad.grad} (the loss is {value.data})"
+                    raise _not_finite(what, epoch, b, batches, lr, history)
+                _step(model, optimizer, params, history, (epoch, b, batches, lr))
+                total_loss += value.data * len(batch)
+                outputs_all += outputs
+                targets_all += yb
+            val_loss, val_accuracy = (
+                evaluate(model, *validation_data, loss_fn, right)
+                if validation_data is not None
+                else (None, None)
+            )
+            with deferred_interrupts():  # the epoch's record, all of it or none
+                history.loss.append(total_loss / len(X))
+                history.accuracy.append(_accuracy(outputs_all, targets_all, right))
+                history.lr.append(lr)
+                if val_loss is not None:
+                    history.val_loss.append(val_loss)
+                    history.val_accuracy.append(val_accuracy)
+                monitored = history.loss[-1] if val_loss is None else val_loss
+                if isinstance(scheduler, ReduceLROnPlateau):
+                    scheduler.step(monitored)
+                elif scheduler is not None:
+                    scheduler.step()
+                if monitored < best - min_delta:
+                    best, waited = monitored, 0
+                    history.best_epoch = epoch + 1
+                    if patience is not None:
+                        history.best_state = start_state if val_loss is None else model.state_dict()
+                else:
+                    waited += 1
+                    history.stopped_early = patience is not None and waited >= patience
+            bar.set_postfix(_postfix(history), refresh=False)
+            if history.stopped_early:
                 break
-    bar.close()
-    if patience is not None and restore_best:
-        model.load_state_dict(best_state)
+    except KeyboardInterrupt:
+        history.interrupted = True
+    finally:
+        if bar is not None:
+            bar.close()
+        model.train(was_training)
+    if history.interrupted:
+        print(
+            f"fit: interrupted after {history.epochs} epoch(s) and {history.steps} step(s); "
+            "returning the History so far (history.interrupted is True)",
+            file=sys.stderr,
+        )
+    elif patience is not None and restore_best and history.best_state is not None:
+        with deferred_interrupts():  # all the best weights, or none
+            model.load_state_dict(history.best_state)
     return history
+
+
+def _step(
+    model: Module,
+    optimizer: Optimizer,
+    params: list[Value],
+    history: History,
+    at: tuple[int, int, int, float],
+) -> None:
+    """One optimizer step, counted; a step that would make a weight nan or inf is undone
+    (the optimizer replaces each parameter's state dict, so a shallow copy keeps the old)."""
+    before, state = [p.data for p in params], dict(optimizer.state)
+    with deferred_interrupts():  # the step, its count, and its undoing: together
+        optimizer.step()
+        history.steps += 1
+        bad = next((p for p in params if not math.isfinite(p.data)), None)
+        if bad is not None:
+            value = bad.data
+            for p, data in zip(params, before):
+                p.data = data
+            optimizer.state = state
+            history.steps -= 1
+    if bad is not None:
+        name = next(n for n, p in model.named_parameters() if p is bad)
+        raise _not_finite(f"the step would make {name} {value}", *at, history)
+
+
+def _check_optimizer(optimizer: Any, params: list[Value]) -> Optimizer:
+    if optimizer is None:
+        return Adam(params, lr=0.01)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"fit: optimizer must be an nn.optim optimizer, got {checks.kind(optimizer)}"
+        )
+    own = set(params)
+    if not any(p in own for group in optimizer.param_groups for p in group["params"]):
+        raise ValueError(
+            "fit: the optimizer holds none of this model's parameters, so training would "
+            "change nothing (was it made for another model? make it with model.parameters())"
+        )
+    return optimizer
+
+
+def _not_finite(
+    what: str, epoch: int, batch: int, batches: int, lr: float, history: History
+) -> FloatingPointError:
+    error = FloatingPointError(
+        f"fit: {what} at epoch {epoch + 1}, batch {batch + 1} of {batches}; training stopped "
+        "before this batch's step, so the model keeps the weights of the last step taken. "
+        f"Try a smaller learning rate (it is {lr:g}), or find the op that made it with "
+        "`with autograd.detect_anomaly(): fit(...)`"
+    )
+    error.history = history  # type: ignore[attr-defined]
+    return error
 
 
 def _postfix(history: History) -> dict[str, str]:

@@ -301,3 +301,13 @@ def recorded_toy_mlp_graph(nouts: list[int]) -> tuple[ToyMLP, Recording, list[Va
     loss = sum(out[1:], out[0]) ** 2
     loss.backward()
     return model, recording, xs, loss
+
+
+def lecture_neuron() -> Value:
+    """micrograd's lecture neuron, o = tanh(x1 w1 + x2 w2 + b), b = 6.8814 so that o = 0.7071."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.label = "o"
+    return o

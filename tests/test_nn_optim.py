@@ -17,12 +17,17 @@ from mpmath import iv
 
 from autograd import Value
 from nn import MLP, clip_grad_norm_, clip_grad_value_
-from nn.optim import SGD, Adam, AdamW, Optimizer, RMSprop
+from nn.optim import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from nn.optim.lr_scheduler import (
+    ConstantLR,
     CosineAnnealingLR,
+    CyclicLR,
     ExponentialLR,
     LambdaLR,
     LinearLR,
+    OneCycleLR,
+    ReduceLROnPlateau,
+    SequentialLR,
     StepLR,
 )
 
@@ -178,15 +183,20 @@ def test_rmsprop_first_step_by_hand() -> None:
 def test_defaults_are_pytorchs() -> None:
     p = [Value(0.0)]
     assert SGD(p).defaults == dict(
-        lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False
+        lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False
     )
     assert RMSprop(p).defaults == dict(
-        lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False
-    )
+        lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
+        maximize=False,
+    )  # fmt: skip
     assert Adam(p).defaults == dict(
-        lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False
+        lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, maximize=False
     )
     assert AdamW(p).defaults["weight_decay"] == 1e-2
+    assert Adagrad(p).defaults == dict(
+        lr=1e-2, lr_decay=0.0, eps=1e-10, weight_decay=0.0, initial_accumulator_value=0.0,
+        maximize=False,
+    )  # fmt: skip
 
 
 # -- property tests against the references -------------------------------------------------------
@@ -310,7 +320,7 @@ def test_load_state_dict_checks_sizes() -> None:
 # -- bad input ---------------------------------------------------------------------------------
 def test_bad_arguments_name_themselves() -> None:
     ps = [Value(1.0)]
-    with pytest.raises(ValueError, match=r"invalid lr: -0\.1"):
+    with pytest.raises(ValueError, match=r"SGD: lr must be a number >= 0.0, got -0\.1"):
         SGD(ps, lr=-0.1)
     with pytest.raises(ValueError, match="empty parameter list"):
         Adam([])
@@ -320,14 +330,22 @@ def test_bad_arguments_name_themselves() -> None:
         SGD([Value(1.0), 2.0], lr=0.1)  # type: ignore[list-item]
     with pytest.raises(ValueError, match="params\\[1\\] appears more than once"):
         SGD([ps[0], ps[0]], lr=0.1)
-    with pytest.raises(ValueError, match=r"invalid betas\[1\]: 1.0"):
+    with pytest.raises(ValueError, match=r"betas\[1\] must be a number in \[0.0, 1.0\), got 1.0"):
         Adam(ps, betas=(0.9, 1.0))
     with pytest.raises(ValueError, match="nesterov=True requires a momentum"):
         SGD(ps, lr=0.1, nesterov=True)
     with pytest.raises(TypeError, match="lr must be a number, got str"):
         RMSprop(ps, lr="fast")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="invalid momentum"):
+    with pytest.raises(ValueError, match=r"RMSprop: momentum must be a number >= 0\.0, got -1"):
         RMSprop(ps, momentum=-1)
+    with pytest.raises(ValueError, match="SGD: lr is too large for a float: 1000"):
+        SGD(ps, lr=10**400)
+    with pytest.raises(TypeError, match="SGD: lr must be a number, got bool"):
+        SGD(ps, lr=True)
+    with pytest.raises(TypeError, match="Adam: amsgrad must be True or False, got int"):
+        Adam(ps, amsgrad=1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="maximize must be True or False"):
+        Adagrad(ps, maximize="yes")  # type: ignore[arg-type]
 
 
 # -- schedulers: closed forms --------------------------------------------------------------------
@@ -372,8 +390,39 @@ def test_micrograd_schedule_as_linear_and_lambda_lr() -> None:
 def test_scheduler_errors() -> None:
     with pytest.raises(TypeError, match=r"optimizer must be an nn\.optim optimizer"):
         StepLR(object(), 1)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="step_size must be a positive int"):
-        StepLR(SGD([Value(0.0)], lr=1.0), 0)
+    opt = SGD([Value(0.0)], lr=1.0)
+    with pytest.raises(ValueError, match="StepLR: step_size must be an int >= 1, got 0"):
+        StepLR(opt, 0)
+    with pytest.raises(
+        ValueError, match=r"LinearLR: end_factor must be a number in \[0.0, 1.0\], got 5"
+    ):
+        LinearLR(opt, end_factor=5)
+    with pytest.raises(ValueError, match=r"start_factor must be a number in \(0.0, 1.0\]"):
+        LinearLR(opt, start_factor=0)
+    with pytest.raises(ValueError, match=r"ConstantLR: factor must be a number in \(0.0, 1.0\]"):
+        ConstantLR(opt, factor=1.5)
+    with pytest.raises(
+        ValueError, match=r"ReduceLROnPlateau: factor must be a number in \[0.0, 1.0\)"
+    ):
+        ReduceLROnPlateau(opt, factor=1.0)
+    with pytest.raises(ValueError, match="mode must be 'min' or 'max'"):
+        ReduceLROnPlateau(opt, mode="lowest")
+    with pytest.raises(
+        ValueError, match="OneCycleLR: give total_steps, or epochs and steps_per_epoch"
+    ):
+        OneCycleLR(opt, max_lr=1.0)
+    with pytest.raises(ValueError, match="Adagrad has no momentum or beta1 to cycle"):
+        CyclicLR(Adagrad([Value(0.0)]), base_lr=0.1, max_lr=1.0)
+    with pytest.raises(ValueError, match="belongs to another optimizer"):
+        SequentialLR(opt, [StepLR(SGD([Value(0.0)]), 1)], milestones=[])
+    with pytest.raises(ValueError, match="expected 1 milestones"):
+        SequentialLR(opt, [StepLR(opt, 1), StepLR(opt, 2)], milestones=[])
+    with pytest.raises(TypeError, match="metrics must be a number, got str"):
+        ReduceLROnPlateau(opt).step("low")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="tried to step 3 times; total_steps is 2"):
+        one_cycle = OneCycleLR(opt, max_lr=1.0, total_steps=2)
+        for _ in range(3):
+            one_cycle.step()
 
 
 # -- clipping ------------------------------------------------------------------------------------
@@ -404,3 +453,176 @@ def test_clip_grad_norm_inf_and_value() -> None:
     ps[0].grad = math.nan
     with pytest.raises(RuntimeError, match="total norm of the gradients is nan"):
         clip_grad_norm_(ps, 1.0, error_if_nonfinite=True)
+
+
+# -- a step is all or nothing ----------------------------------------------------------------
+def snapshot(opt: Optimizer) -> tuple[list[float], str]:
+    import json
+
+    params = [p.data for g in opt.param_groups for p in g["params"]]
+    return params, json.dumps(opt.state_dict(), sort_keys=True)  # nan-safe equality
+
+
+@pytest.mark.parametrize("make", [lambda ps: Adam(ps, eps=0.0), lambda ps: RMSprop(ps, eps=0.0)])
+def test_eps_zero_with_a_zero_gradient_updates_everything(
+    make: Callable[[list[Value]], Optimizer],
+) -> None:
+    """Issue 10: this raised ZeroDivisionError after some parameters were updated and both
+    step counters advanced; torch gives nan (0/0) and steps every parameter."""
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    opt = make([a, b, c])
+    a.grad, b.grad, c.grad = 1.0, 0.0, -1.0
+    opt.step()
+    assert math.isnan(b.data) and a.data < 1.0 and c.data > 3.0
+    assert [opt.state[p]["step"] for p in (a, b, c)] == [1.0, 1.0, 1.0]
+
+
+def test_a_step_that_fails_changes_nothing() -> None:
+    ps = [Value(float(i)) for i in range(4)]
+    opt = Adam([{"params": ps[:2]}, {"params": ps[2:]}], lr=0.1)
+    for p in ps:
+        p.grad = 1.0
+    opt.step()
+    opt.param_groups[1]["lr"] = -1.0  # set by hand, after the first group is fine
+    before = snapshot(opt)
+    with pytest.raises(ValueError, match=r"Adam: param_groups\[1\]: lr must be a number >= 0.0"):
+        opt.step()
+    assert snapshot(opt) == before
+
+
+def test_an_interrupted_step_is_applied_whole_or_not_at_all() -> None:
+    """A real SIGINT at random moments during steps of 20,000 parameters: afterwards every
+    parameter has taken the same number of steps and holds the value that number gives."""
+    import random
+
+    from interrupting import call_with_ctrl_c
+
+    n = 20_000
+    rng = random.Random(0)
+    outcomes = set()
+    for trial in range(30):
+        ps = [Value(1.0) for _ in range(n)]
+        opt = Adam(ps, lr=0.1)
+        for p in ps:
+            p.grad = 1.0
+        opt.step()
+        after_one = ps[0].data
+
+        def steps(opt: Adam = opt) -> None:
+            for _ in range(1000):
+                opt.step()
+
+        call_with_ctrl_c(rng.uniform(0.0, 0.2), steps)
+        steps = {opt.state[p]["step"] for p in ps}
+        values = {p.data for p in ps}
+        assert len(steps) == 1 and len(values) == 1, f"trial {trial}: a step was half-applied"
+        twin = Value(1.0)
+        twin_opt = Adam([twin], lr=0.1)
+        for _ in range(int(steps.pop())):
+            twin.grad = 1.0
+            twin_opt.step()
+        assert values.pop() == twin.data
+        outcomes.add(ps[0].data == after_one)
+    assert outcomes == {False, True}  # interrupts landed in the first step and after it
+
+
+HOSTILE_STATES = [
+    ({"0": {"step": -1.0, "exp_avg": 0.0, "exp_avg_sq": 0.0}}, "'step' must be a whole number"),
+    ({"0": {"step": 1.5, "exp_avg": 0.0, "exp_avg_sq": 0.0}}, "'step' must be a whole number"),
+    ({"0": {"step": 1.0, "exp_avg": 0.0, "exp_avg_sq": -1.0}}, "a sum of squares"),
+    ({"0": {"step": 1.0, "momentum": 0.0}}, "keeps no buffer 'momentum'"),
+    ({"0": {"step": "1"}}, "must be a number, got str"),
+    ({"5": {"step": 1.0}}, "state key 5 is out of range"),
+    ({"x": {"step": 1.0}}, "is not a parameter index"),
+    ({"0": [1.0]}, "must be a dict of buffers"),
+]
+
+
+@pytest.mark.parametrize(("state", "message"), HOSTILE_STATES)
+def test_hostile_state_is_refused_at_load(state: dict[str, object], message: str) -> None:
+    ps = [Value(1.0), Value(2.0)]
+    opt = Adam(ps)
+    for p in ps:
+        p.grad = 0.5
+    opt.step()
+    saved = opt.state_dict()
+    before = snapshot(opt)
+    with pytest.raises((TypeError, ValueError), match=message):
+        opt.load_state_dict({"state": state, "param_groups": saved["param_groups"]})
+    assert snapshot(opt) == before
+
+
+def test_hostile_groups_are_refused_at_load() -> None:
+    opt = SGD([Value(1.0)], lr=0.1, momentum=0.9)
+    good = opt.state_dict()
+    for group, message in [
+        ({"lr": -1}, "lr must be a number >= 0.0"),
+        ({"lr": 10**400}, "too large for a float"),
+        ({"nesterov": "no"}, "nesterov must be True or False"),
+        ({"params": [1]}, "must list parameters 0..0"),
+        ({"initial_lr": "x"}, "initial_lr must be a number"),
+    ]:
+        bad = {"state": {}, "param_groups": [{**good["param_groups"][0], **group}]}
+        with pytest.raises(ValueError, match=message):
+            opt.load_state_dict(bad)
+        assert opt.param_groups[0]["lr"] == 0.1
+    with pytest.raises(ValueError, match="not a state dict"):
+        opt.load_state_dict({"state": {}})
+
+
+def test_nan_state_loads_back() -> None:
+    """A nan gradient leaves nan buffers; saving and loading them must work."""
+    import json
+
+    p = Value(1.0)
+    opt = Adam([p])
+    p.grad = math.nan
+    opt.step()
+    text = json.dumps(opt.state_dict())  # Python writes NaN (checkpoints write strict JSON)
+    again = Adam([Value(1.0)])
+    again.load_state_dict(json.loads(text))
+    assert math.isnan(again.state_dict()["state"][0]["exp_avg"])
+
+
+def test_adagrad_and_maximize_by_hand() -> None:
+    # Adagrad: s = 0.1 + 4 = 4.1, p = 1 - 0.5 * 2 / (sqrt(4.1) + 1e-10)
+    got = run(lambda ps: Adagrad(ps, lr=0.5, initial_accumulator_value=0.1), 1.0, [2.0])
+    assert same(got, 1.0 - 0.5 * 2.0 / (math.sqrt(4.1) + 1e-10))
+    # the second step's rate is lr / (1 + lr_decay)
+    got = run(lambda ps: Adagrad(ps, lr=0.5, lr_decay=1.0), 1.0, [2.0, 2.0])
+    first = 1.0 - 0.5 * 2.0 / (2.0 + 1e-10)
+    assert same(got, first - 0.25 * 2.0 / (math.sqrt(8.0) + 1e-10))
+    # maximize: ascend, i.e. descend on -g
+    for make in (SGD, Adam, AdamW, RMSprop, Adagrad):
+        up = run(lambda ps, make=make: make(ps, lr=0.1, maximize=True), 1.0, [0.5, 0.25])  # type: ignore[misc]
+        down = run(lambda ps, make=make: make(ps, lr=0.1), 1.0, [-0.5, -0.25])  # type: ignore[misc]
+        assert up == down
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-1e308, 1e308, allow_nan=False), min_size=1, max_size=6),
+    st.sampled_from([1.0, 2.0, 3.0, 0.5, math.inf]),
+)
+def test_clip_grad_norm_of_exploding_gradients_is_exact(
+    grads_: list[float], norm_type: float
+) -> None:
+    """Issue 10: gradients of 1e200 raised OverflowError (g ** 2); the norm is now computed
+    without overflow and checked against mpmath at 50 digits."""
+    import mpmath
+
+    ps = [Value(0.0) for _ in grads_]
+    for p, g in zip(ps, grads_):
+        p.grad = g
+    with mpmath.workdps(50):
+        if norm_type == math.inf:
+            exact = max(abs(mpmath.mpf(g)) for g in grads_)
+        else:
+            exact = mpmath.fsum(abs(mpmath.mpf(g)) ** norm_type for g in grads_) ** (1 / norm_type)
+        expected = float(exact) if exact < mpmath.mpf(2) ** 1024 else math.inf
+    total = clip_grad_norm_(ps, 1.0, norm_type=norm_type)
+    assert math.isclose(total, expected, rel_tol=1e-13)
+    if math.isfinite(total) and total > 1.0:  # clipped: the direction is kept
+        assert all(
+            math.isclose(p.grad, g / (total + 1e-6), rel_tol=1e-12) for p, g in zip(ps, grads_)
+        )

@@ -22,66 +22,15 @@ from nn import (
     cross_entropy,
     mse_loss,
 )
-from nn import optim as ours
-from nn.optim import lr_scheduler as our_schedulers
+from nn.elements import leaves
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed (it is optional)")
 
-OPTIMIZERS = [
-    ("SGD", dict(lr=0.1)),
-    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.2, weight_decay=0.01)),
-    ("SGD", dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.1)),
-    ("RMSprop", dict()),
-    ("RMSprop", dict(lr=0.03, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01)),
-    ("Adam", dict()),
-    ("Adam", dict(lr=0.05, betas=(0.8, 0.9), weight_decay=0.1, amsgrad=True)),
-    ("AdamW", dict()),
-    ("AdamW", dict(lr=0.05, betas=(0.5, 0.99), eps=1e-6, amsgrad=True)),
-]
+# optimizers and schedulers: tests/test_nn_torch_optim.py
 
 
 def close(a: float, b: float, rel: float = 1e-10) -> bool:
     return math.isclose(a, b, rel_tol=rel, abs_tol=1e-12)
-
-
-@pytest.mark.parametrize(("name", "kwargs"), OPTIMIZERS)
-def test_optimizer_trajectories_match_pytorch(name: str, kwargs: dict[str, Any]) -> None:
-    rng = random.Random(hash(name) % 1000)
-    start = [rng.uniform(-2, 2) for _ in range(5)]
-    grads = [[rng.gauss(0, 1) for _ in start] for _ in range(20)]
-    mine = [Value(x) for x in start]
-    theirs = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    opt_mine = getattr(ours, name)(mine, **kwargs)
-    opt_theirs = getattr(torch.optim, name)([theirs], **kwargs)
-    for g in grads:
-        for p, gi in zip(mine, g):
-            p.grad = gi
-        theirs.grad = torch.tensor(g, dtype=torch.float64)
-        opt_mine.step()
-        opt_theirs.step()
-    assert all(close(p.data, t) for p, t in zip(mine, theirs.tolist()))
-
-
-SCHEDULERS: list[tuple[str, dict[str, Any]]] = [
-    ("StepLR", dict(step_size=3, gamma=0.5)),
-    ("ExponentialLR", dict(gamma=0.9)),
-    ("CosineAnnealingLR", dict(T_max=7, eta_min=0.01)),
-    ("LinearLR", dict(start_factor=1.0, end_factor=0.1, total_iters=10)),
-]
-
-
-@pytest.mark.parametrize(("name", "kwargs"), SCHEDULERS)
-def test_scheduler_learning_rates_match_pytorch(name: str, kwargs: dict[str, Any]) -> None:
-    mine = ours.SGD([Value(0.0)], lr=0.5)
-    theirs = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.5)
-    s_mine = getattr(our_schedulers, name)(mine, **kwargs)
-    s_theirs = getattr(torch.optim.lr_scheduler, name)(theirs, **kwargs)
-    for _ in range(25):
-        assert close(mine.param_groups[0]["lr"], theirs.param_groups[0]["lr"], 1e-9)
-        mine.step()
-        theirs.step()
-        s_mine.step()
-        s_theirs.step()
 
 
 F = torch.nn.functional
@@ -445,7 +394,7 @@ def test_to_torch_gives_the_same_outputs_and_gradients(index: int) -> None:
     )
     rng = random.Random(index)
     X = [[rng.uniform(-3, 3) for _ in range(nin)] for _ in range(5)]
-    ours = [cr.functional._leaves(model(x)) for x in X]
+    ours = [leaves(model(x)) for x in X]
     out = converted(torch.tensor(X, dtype=torch.float64))
     assert out.shape[0] == 5
     for row, reference in zip(ours, out.reshape(5, -1).tolist()):

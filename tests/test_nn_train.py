@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -22,8 +23,10 @@ from nn import (
     make_moons,
     make_spirals,
     make_xor,
+    mse_loss,
     train_test_split,
 )
+from nn.optim.lr_scheduler import ReduceLROnPlateau, StepLR
 
 
 def accuracy(model: MLP, X: list[list[float]], y: list[int]) -> float:
@@ -136,10 +139,210 @@ def test_fit_bad_arguments() -> None:
         fit(model, X, y, loss="l1")
     with pytest.raises(ValueError, match="X has 1 samples but y has 2"):
         fit(model, X, [1, 1], loss="hinge")
-    with pytest.raises(ValueError, match="epochs must be a positive int"):
+    with pytest.raises(ValueError, match="fit: epochs must be an int >= 1, got 0"):
         fit(model, X, y, loss="hinge", epochs=0)
-    with pytest.raises(ValueError, match="batch_size must be a positive int"):
+    with pytest.raises(ValueError, match="fit: batch_size must be an int >= 1, got 0"):
         fit(model, X, y, loss="hinge", batch_size=0)
+    # issue 10: each of these was accepted, or failed with an error that named nothing
+    with pytest.raises(
+        ValueError, match=r"validation_data must be a pair \(X_val, y_val\), got a tuple of 1"
+    ):
+        fit(model, X, y, loss="hinge", validation_data=(X,))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="fit: patience must be an int, got bool"):
+        fit(model, X, y, loss="hinge", patience=True)
+    with pytest.raises(ValueError, match=r"fit: min_delta must be a number >= 0\.0, got nan"):
+        fit(model, X, y, loss="hinge", patience=2, min_delta=math.nan)
+    with pytest.raises(ValueError, match="the optimizer holds none of this model's parameters"):
+        fit(model, X, y, loss="hinge", optimizer=SGD(MLP(2, [1], seed=1).parameters()))
+    other = SGD(MLP(2, [1], seed=1).parameters())
+    with pytest.raises(ValueError, match="the scheduler belongs to another optimizer"):
+        fit(model, X, y, loss="hinge", optimizer=SGD(model.parameters()), scheduler=LinearLR(other))
+    with pytest.raises(TypeError, match="fit: shuffle must be True or False, got int"):
+        fit(model, X, y, loss="hinge", shuffle=1)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"l2 must be a number >= 0\.0, got -1"):
+        fit(model, X, y, loss="hinge", l2=-1)
+
+
+def test_fit_takes_numpy_integers_for_sizes() -> None:
+    np = pytest.importorskip("numpy")
+    X, y = make_moons(12, seed=0)
+    model = MLP(2, [3, 1], seed=0, fused=True)
+    history = fit(model, X, [2 * t - 1 for t in y], loss="hinge", epochs=np.int64(2),
+                  batch_size=np.int32(4), patience=np.int64(5), seed=np.int64(0),
+                  progress=False)  # fmt: skip
+    assert history.epochs == 2 and history.steps == 6
+
+
+def test_a_non_finite_loss_stops_fit_at_the_last_finite_step() -> None:
+    """Issue 10: fit went on with nan; now it stops, naming the epoch and the batch, and the
+    model holds the weights of the last step that kept every number finite."""
+    X, y = make_moons(8, noise=0.1, seed=0)
+    targets = [2 * t - 1 for t in y]
+    model = MLP(2, [4, 1], activation="linear", seed=0, fused=True)
+    with pytest.raises(FloatingPointError) as caught:
+        fit(model, X, targets, loss="mse", optimizer=SGD(model.parameters(), lr=1e150),
+            epochs=50, batch_size=4, shuffle=False, progress=False)  # fmt: skip
+    message = str(caught.value)
+    assert re.search(r"at epoch \d+, batch \d of 2", message), message
+    assert "smaller learning rate" in message and "detect_anomaly" in message
+    history = caught.value.history  # type: ignore[attr-defined]
+    assert all(math.isfinite(p.data) for p in model.parameters())
+    # replay the steps fit took, by hand: the same weights
+    twin = MLP(2, [4, 1], activation="linear", seed=0, fused=True)
+    optimizer = SGD(twin.parameters(), lr=1e150)
+    for step in range(history.steps):
+        batch = range(4 * (step % 2), 4 * (step % 2) + 4)
+        loss = mse_loss([twin(X[i]) for i in batch], [targets[i] for i in batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert twin.state_dict() == model.state_dict()
+
+
+def test_reduce_lr_on_plateau_gets_the_monitored_loss() -> None:
+    X, y = make_moons(20, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0, fused=True)
+    optimizer = SGD(model.parameters(), lr=50.0)  # too large: the loss stops improving
+    plateau = ReduceLROnPlateau(optimizer, factor=0.5, patience=1)
+    history = fit(model, X, [2 * t - 1 for t in y], loss="hinge", optimizer=optimizer,
+                  scheduler=plateau, epochs=12, progress=False)  # fmt: skip
+    assert plateau.last_epoch == 12 and history.lr[0] == 50.0 and min(history.lr) < 50.0
+    # replay the scheduler on the recorded losses: the same rates
+    replay = ReduceLROnPlateau(SGD([Value(0.0)], lr=50.0), factor=0.5, patience=1)
+    rates = [50.0]
+    for monitored in history.loss[:-1]:
+        replay.step(monitored)
+        rates.append(replay.get_last_lr()[0])
+    assert rates == history.lr
+
+
+def test_unseeded_runs_follow_pythons_global_random() -> None:
+    """Issue 13: with seed=None, datasets, MLP, fit's shuffling and train_test_split draw
+    from Python's global random, so random.seed(0) makes a script reproducible (two runs
+    gave losses 0.7597 and 0.7807)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import random, sys\n"
+        "random.seed(int(sys.argv[1]))\n"
+        "from nn import MLP, fit, make_moons, train_test_split\n"
+        "X, y = make_moons(30, noise=0.2)\n"
+        "X_train, X_val, y_train, y_val = train_test_split(X, y)\n"
+        "model = MLP(2, [4, 1], fused=True)\n"
+        "h = fit(model, X_train, y_train, loss='bce_with_logits', epochs=3, batch_size=5,\n"
+        "        validation_data=(X_val, y_val), progress=False)\n"
+        "print(repr(h.loss), repr(h.val_loss))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, seed], capture_output=True, text=True, check=True
+        ).stdout
+        for seed in ("0", "0", "1")
+    ]
+    assert runs[0] == runs[1] and runs[0] != runs[2]
+
+
+# -- Ctrl-C in fit -------------------------------------------------------------------------------
+def _replay(steps: int, X: list[list[float]], y: list[int]) -> tuple[MLP, Adam, StepLR]:
+    """fit's loop written out by hand for ``steps`` steps: shuffled batches of 4 from
+    Random(3), mse, Adam, StepLR stepped after each epoch of 3 batches."""
+    import random
+
+    model = MLP(2, [6, 1], seed=0, fused=True)
+    optimizer = Adam(model.parameters(), lr=0.05)
+    scheduler = StepLR(optimizer, step_size=2, gamma=0.5)
+    rng = random.Random(3)
+    done = 0
+    while done < steps:
+        order = list(range(len(X)))
+        rng.shuffle(order)
+        for start in range(0, len(order), 4):
+            if done == steps:
+                return model, optimizer, scheduler
+            batch = order[start : start + 4]
+            loss = mse_loss([model(X[i]) for i in batch], [y[i] for i in batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            done += 1
+        scheduler.step()
+    return model, optimizer, scheduler
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_fit_at_a_step_boundary_and_returns_the_history() -> None:
+    """Issue 10: 5 of 40 interrupted runs left a step half-applied and lost the History. A
+    real SIGINT at random moments of fit: every parameter has taken the same number of
+    steps, and the model, the optimizer's state and the rate are bit for bit those of an
+    uninterrupted replay of that many steps; the History fit returns holds the finished
+    epochs, the same as an uninterrupted run's."""
+    import json
+    import random
+    import time
+
+    from interrupting import call_with_ctrl_c
+
+    X, y = make_moons(12, noise=0.1, seed=0)
+    epochs = 8
+
+    def run(delay: float | None = None) -> tuple[MLP, Adam, History | None]:
+        model = MLP(2, [6, 1], seed=0, fused=True)
+        optimizer = Adam(model.parameters(), lr=0.05)
+        scheduler = StepLR(optimizer, step_size=2, gamma=0.5)
+
+        def train() -> History:
+            return fit(model, X, y, loss="mse", optimizer=optimizer, scheduler=scheduler,
+                       epochs=epochs, batch_size=4, seed=3, progress=False)  # fmt: skip
+
+        history = train() if delay is None else call_with_ctrl_c(delay, train)[0]
+        return model, optimizer, history  # history None: Ctrl-C came outside fit's loop
+
+    started = time.perf_counter()
+    _, _, full = run()
+    duration = time.perf_counter() - started
+    assert full is not None and not full.interrupted and full.steps == 3 * epochs
+    rng = random.Random(0)
+    seen = set()
+    for trial in range(40):
+        delay = rng.uniform(0.0, 1.1 * duration)
+        model, optimizer, history = run(delay)
+        counts = {s["step"] for s in optimizer.state.values()}
+        assert len(counts) <= 1, f"trial {trial}, delay {delay}: a step was half-applied"
+        steps = int(counts.pop()) if counts else 0
+        twin, twin_optimizer, _ = _replay(steps, X, y)
+        assert model.state_dict() == twin.state_dict(), f"trial {trial}, delay {delay}"
+        assert json.dumps(optimizer.state_dict()["state"]) == json.dumps(
+            twin_optimizer.state_dict()["state"]
+        )
+        assert model.training
+        if history is None:
+            continue
+        seen.add(history.interrupted)
+        assert history.steps == steps
+        assert history.epochs == len(history.lr) == len(history.accuracy)
+        assert history.loss == full.loss[: history.epochs], f"trial {trial}, delay {delay}"
+        assert history.epochs in (steps // 3, steps // 3 - 1)
+        if history.epochs == steps // 3:  # the scheduler stepped for each finished epoch
+            assert optimizer.param_groups[0]["lr"] == twin_optimizer.param_groups[0]["lr"]
+    assert seen == {True, False}  # some runs were interrupted, some finished first
+
+
+def test_an_interrupted_fit_keeps_the_last_weights_and_reports_the_best(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from interrupting import call_with_ctrl_c
+
+    X, y = make_moons(12, noise=0.1, seed=0)
+    model = MLP(2, [6, 1], seed=0, fused=True).eval()
+    history, _ = call_with_ctrl_c(
+        0.3, lambda: fit(model, X, y, loss="mse", epochs=10**6, patience=10**6, progress=False)
+    )
+    assert history is not None and history.interrupted and history.steps > 0
+    assert "interrupted after" in capsys.readouterr().err
+    assert not model.training  # the mode it had before fit
+    assert history.best_state is not None and history.best_state != model.state_dict()
+    assert min(history.loss) == history.loss[history.best_epoch - 1]
 
 
 # -- gradient-flow statistics ----------------------------------------------------------------

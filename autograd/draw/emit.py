@@ -6,18 +6,29 @@ focus and what it passes back, the caption). Output is deterministic: the same g
 state give the same bytes.
 
 Imports: :mod:`autograd.draw.analysis` (and the options and module boxes it holds),
-:mod:`autograd.draw.escape`, :mod:`autograd.draw.style`, :mod:`autograd.engine`
-(``local_grads``) and :mod:`autograd.rules` (each op's symbol and input roles).
+:mod:`autograd.draw.state` (a frame's state), :mod:`autograd.draw.escape`,
+:mod:`autograd.draw.style`, :mod:`autograd.engine` (``local_grads``) and
+:mod:`autograd.rules` (each op's symbol and input roles).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Hashable
 
 from autograd.draw.analysis import GraphAnalysis
 from autograd.draw.escape import attr_list, escape, html_label, table
 from autograd.draw.modules import Cluster
+from autograd.draw.state import (
+    CAPTION_POINTS,
+    FLOW_POINTS,
+    FrameState,
+    drawn_flows,
+    edge_key,
+    flow_text,
+    grad_text,
+    labelled,
+)
 from autograd.draw.style import (
     EDGE_EMPHASIS,
     FOCUS_EDGE,
@@ -26,28 +37,10 @@ from autograd.draw.style import (
     OP_STYLE,
     heat_color,
 )
-from autograd.engine import Value, local_grads
+from autograd.engine import Constant, Value, local_grads
 from autograd.rules import OPS
 
-__all__ = ["FrameState", "dot_source"]
-
-
-@dataclass(frozen=True)
-class FrameState:
-    """What one drawing shows beyond the graph: a plain drawing has only ``grads``.
-
-    ``grads`` is what each Value shows as its gradient (a Value missing from it: "grad ?",
-    no gradient has reached it yet). ``focus`` is a step-through's current node (drawn in
-    red) and ``passed`` what its rule passes to each parent, written on those edges.
-    ``grad_widths`` pads each grad to a fixed number of characters, in a monospace font, and
-    puts edge labels on after layout, so every frame of a step-through has the same layout.
-    """
-
-    grads: Mapping[Value, float]
-    focus: Value | None = None
-    passed: tuple[float, ...] = ()
-    caption: str = ""  # under the drawing's title
-    grad_widths: Mapping[Value, int] | None = None
+__all__ = ["FrameState", "caption_lines", "dot_source"]
 
 
 def dot_source(graph: GraphAnalysis, state: FrameState) -> str:
@@ -62,18 +55,23 @@ class _Emitter:
         self.graph, self.state, self.options = graph, state, graph.options
         self.number = self.options.number
         self.heat = graph.heat_scale(state.grads) if self.options.color_by_grad else None
+        self.flows = drawn_flows(graph, state.flows)
 
-    def source(self) -> str:
-        graph, fixed_layout = self.graph, self.state.grad_widths is not None
+    def caption(self) -> str:
+        """The text above the drawing: the title, a frame's caption, the fill's scale."""
         caption = [self.options.title, self.state.caption]
         if self.heat is not None:
             caption.append(f"fill: |grad| from 0 (white) to {self.number(self.heat)} (orange)")
-        title = "\n".join(part for part in caption if part)
+        return "\n".join(part for part in caption if part)
+
+    def source(self) -> str:
+        graph = self.graph
+        title = self._title()
         lines = ["digraph {"]
         lines.append(
             f'\tgraph [rankdir={self.options.rankdir}, fontname="Helvetica", nodesep=0.3, '
-            f"ranksep={0.8 if fixed_layout else 0.4}, labelloc=t, fontsize=16"  # room for xlabels
-            + (f", label={html_label(title)}]" if title else "]")
+            f"ranksep=0.4, labelloc=t, fontsize={CAPTION_POINTS}"
+            + (f", label={title}]" if title else "]")
         )
         lines.append('\tnode [shape=box, fontname="Helvetica", fontsize=12, height=0.3]')
         lines.append('\tedge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]')
@@ -87,13 +85,36 @@ class _Emitter:
         lines.append("}")
         return "\n".join(lines) + "\n"
 
+    def _title(self) -> str:
+        """The caption as a label; in a step-through, in a box of the same size every frame."""
+        text, fixed = self.caption(), self.state.fixed
+        if fixed is None or not fixed.caption_lines:
+            return html_label(text) if text else ""
+        lines = text.splitlines()
+        lines += [" "] * (fixed.caption_lines - len(lines))  # a blank line is as high as text
+        rows = "".join(f'<tr><td align="left">{escape(line)}</td></tr>' for line in lines)
+        return (
+            f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" '
+            f'width="{math.ceil(fixed.caption_width)}">{rows}</table>>'
+        )
+
     # -- nodes --------------------------------------------------------------------------
     def _grad_cell(self, node: Value) -> str:
-        g = self.state.grads.get(node)
-        text = "grad " + ("?" if g is None else self.number(g))
-        if self.state.grad_widths is None:
+        g, fixed = self.state.grads.get(node), self.state.fixed
+        if fixed is None:
+            return grad_text(g, self.number, None)
+        final = node in self.state.final
+        text = grad_text(g, self.number, final).ljust(fixed.grad_widths[node])
+        if g is not None:  # a complete gradient in bold, a running sum in italics
+            text = f"<b>{text}</b>" if final else f"<i>{text}</i>"
+        return f'<font face="Courier">{text}</font>'
+
+    def _data_cell(self, node: Value) -> str:
+        fixed, known = self.state.fixed, self.state.known
+        text = f"data {self.number(node.data) if known is None or node in known else '?'}"
+        if fixed is None or fixed.data_widths is None:
             return text
-        return f'<font face="Courier">{text.ljust(self.state.grad_widths[node])}</font>'
+        return f'<font face="Courier">{text.ljust(fixed.data_widths[node])}</font>'
 
     def _node_lines(self, node: Value, indent: str) -> list[str]:
         """The box of a Value and, for a computed one, the ellipse of the op that made it."""
@@ -104,7 +125,7 @@ class _Emitter:
         else:
             name = graph.name(node)
             cells = [f"<b>{escape(name)}</b>"] if name else []
-            cells += [f"data {self.number(node.data)}", self._grad_cell(node)]
+            cells += [self._data_cell(node), self._grad_cell(node)]
             attrs["label"] = table(cells)
             if self.heat is not None and node is not graph.root:  # the root's grad is the seed
                 attrs["fillcolor"] = heat_color(self.state.grads.get(node), self.heat)
@@ -118,7 +139,7 @@ class _Emitter:
 
     def _emphasis(self, node: Value) -> dict[str, str]:
         """A red border for a node on a highlighted path or in focus (a frame's current node)."""
-        if node in self.graph.on_path or node is self.state.focus:
+        if node in self.graph.on_path or node in self.state.focus:
             return dict(NODE_EMPHASIS)
         return {}
 
@@ -148,60 +169,78 @@ class _Emitter:
         cells.append(f"{len(hidden)} nodes, {n_params} parameters")
         for out in cluster.outputs:
             if graph.box(out) is cluster:
-                cells.append(f"out: data {self.number(out.data)}  {self._grad_cell(out)}")
+                cells.append(f"out: {self._data_cell(out)}  {self._grad_cell(out)}")
         attrs = dict(KIND_STYLE["module"], label=table(cells, vertical=True))
         if graph.root in hidden:
             attrs["peripheries"] = "2"
-        if any(n in graph.on_path or n is self.state.focus for n in hidden):
+        if any(n in graph.on_path or n in self.state.focus for n in hidden):
             attrs |= NODE_EMPHASIS
         return attrs
 
     # -- edges --------------------------------------------------------------------------
     def _edge_lines(self) -> list[str]:
-        """One edge per use of an operand (parent -> op) and one from each op to its result."""
+        """One edge per use of an operand (parent -> op) and one from each op to its result;
+        an edge into or out of a folded module's box is drawn once for each pair of ends."""
         graph, focus = self.graph, self.state.focus
         lines: list[str] = []
-        seen_box_edges: set[tuple[str, str]] = set()
+        seen: set[Hashable] = set()
         for node in graph.order:
             if not node.op:
                 continue
             inside = graph.box(node)
             target = f"m{inside.key}" if inside else f"{graph.ids[node]}_op"
             labels = self._edge_labels(node)
-            for parent, label in zip(node.parents, labels):
-                source = graph.endpoint(parent)
-                if source == target:
-                    continue  # both inside one folded module
+            for i, (parent, label) in enumerate(zip(node.parents, labels)):
+                source, key = graph.endpoint(parent), edge_key(graph, node, i)
+                if source == target or key in seen:
+                    continue  # both inside one folded module, or drawn already
+                seen.add(key)
                 attrs: dict[str, str] = {}
                 if node in graph.on_path and parent in graph.on_path:
                     attrs = dict(EDGE_EMPHASIS)
-                if inside or source.startswith("m"):  # an edge to or from a folded module:
-                    if (source, target) in seen_box_edges:  # draw it once
-                        continue
-                    seen_box_edges.add((source, target))
-                elif label:  # a frame's labels go on after layout, so frames do not jump
-                    fixed_layout = self.state.grad_widths is not None
-                    attrs["xlabel" if fixed_layout else "label"] = html_label(label)
-                if node is focus:
-                    attrs |= FOCUS_EDGE
+                boxed = inside or source.startswith("m")  # no roles on a folded module's edges
+                attrs |= self._label(node, parent, key, "" if boxed else label)
+                if node in focus and (self.state.forward or not isinstance(parent, Constant)):
+                    attrs |= self._focus_edge()  # (a constant's gradient is never needed)
                 lines.append(f"\t{source} -> {target}" + (f" {attr_list(attrs)}" if attrs else ""))
             if not inside:
                 attrs = dict(EDGE_EMPHASIS) if node in graph.on_path else {}
+                if node in focus:
+                    attrs |= self._focus_edge()
                 lines.append(
                     f"\t{graph.ids[node]}_op -> {graph.ids[node]}"
                     + (f" {attr_list(attrs)}" if attrs else "")
                 )
         return lines
 
+    def _label(self, node: Value, parent: Value, key: Hashable, label: str) -> dict[str, str]:
+        """An edge's label: its role or local derivative; in a step-through, also the slot for
+        the gradient it sends back, blank in the other frames so that none of them moves."""
+        fixed = self.state.fixed
+        if fixed is None or not labelled(self.graph, node, parent):
+            return {"label": html_label(label)} if label else {}
+        flow = flow_text(self.flows.get(key), self.number).ljust(fixed.flow_width)
+        text = (escape(label) + " " if label else "") + (
+            f'<font face="Courier" point-size="{FLOW_POINTS}">{flow}</font>'
+        )
+        return {"label": f"<{text}>"}
+
+    def _focus_edge(self) -> dict[str, str]:
+        """An edge of this frame's step, in red: going backward it points from the node to
+        its input, the way the gradient flows; going forward, the way the data flows."""
+        return dict(FOCUS_EDGE) if self.state.forward else FOCUS_EDGE | {"dir": "back"}
+
     def _edge_labels(self, node: Value) -> list[str]:
         """Per input: its role where order matters (w0, x0, b; base, exponent) and, if asked,
-        the local derivative; in a frame's focus, the gradient the rule passes back."""
+        the local derivative."""
         roles = OPS[node.op].roles_for(len(node.parents))
         parts = [[role] if role else [] for role in roles]
-        if node is self.state.focus:
-            for part, passed in zip(parts, self.state.passed):
-                part.append(f"grad += {self.number(passed)}")
-        elif self.options.show_local_grads:  # a rule returns g * local derivative: g = 1
+        if self.options.show_local_grads:  # a rule returns g * local derivative: g = 1
             for part, d in zip(parts, local_grads(node, 1.0)):
                 part.append(f"∂ {self.number(float(getattr(d, 'data', d)))}")
         return [" ".join(part) for part in parts]
+
+
+def caption_lines(graph: GraphAnalysis, state: FrameState) -> list[str]:
+    """The lines of text above the drawing ``state`` gives (to size a frame's caption box)."""
+    return _Emitter(graph, state).caption().splitlines()

@@ -32,7 +32,7 @@ def escape(text: str) -> str:
     even in HTML-like labels, after decoding entities, and turns ``\\`` into one backslash.
 
     >>> table = ["w1", "a<b>c", "Tom & Jerry", '"q"', "it's", "two\nlines", "win\r\nend",
-    ...          "C:\\dir", "\\N", "bell\x07", "del\x7f", "tab\there", "\ufffe", "<br/>"]
+    ...          "C:\\dir", "\\N", "bell\x07", "del\x7f", "tab\there", "\ufffe", "<br/>", "]"]
     >>> for text in table:
     ...     print(f"{text!r:16} {escape(text)}")
     'w1'             w1
@@ -49,9 +49,13 @@ def escape(text: str) -> str:
     'tab\there'      tab␉here
     '\ufffe'         �
     '<br/>'          &lt;br/&gt;
+    ']'              &#93;
     """
     lines = _LINE_BREAK.split(text.replace("\\", "\\\\"))
-    return "<br/>".join(html.escape(line.translate(_VISIBLE), quote=True) for line in lines)
+    # "]" as a character reference: Graphviz 2.43's dot rejects a label whose text is "]"
+    return "<br/>".join(
+        html.escape(line.translate(_VISIBLE), quote=True).replace("]", "&#93;") for line in lines
+    )
 
 
 def html_label(text: str) -> str:
