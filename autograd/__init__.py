@@ -6,6 +6,8 @@
 >>> c.backward()
 >>> a.grad, b.grad
 (-3.0, -4.0)
+
+May import: its own modules, whose public API it exports; nothing from ``nn``.
 """
 
 from autograd.draw import draw_dot
