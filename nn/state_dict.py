@@ -4,7 +4,7 @@ A state dict is ``{dotted parameter name: weight}`` (``Module.state_dict()`` mak
 Loading checks everything first (the keys, with ``strict``, and every weight: a Value,
 or a number, numpy scalars too) and only then copies, so a bad state dict changes nothing.
 
-May import: ``autograd`` (its public API) and ``nn.checks``; nothing else from ``nn``
+May import: ``autograd`` (its public API and interrupts) and ``nn.checks``; nothing else from ``nn``
 (``nn.module`` imports this module and hands it its modules).
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autograd import Value
+from autograd.interrupts import deferred_interrupts
 from nn.checks import is_number, shown
 
 if TYPE_CHECKING:
@@ -51,8 +52,9 @@ def load_weights(module: Module, state_dict: Mapping[str, Any], strict: bool) ->
     for name, p in params.items():
         if name in state_dict:
             updates[p] = _weight(state_dict[name], name)
-    for p, value in updates.items():
-        p.data = value
+    with deferred_interrupts():  # all the weights: Ctrl-C waits until the copy is done
+        for p, value in updates.items():
+            p.data = value
     return IncompatibleKeys(missing, unexpected)
 
 
