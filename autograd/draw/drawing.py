@@ -31,25 +31,52 @@ class Drawing:
     source: str
     format: str = "svg"  # the default for render() and pipe(), as in the graphviz package
 
-    def pipe(self, format: str | None = None, dpi: int | None = None) -> bytes:
-        """The drawing rendered as ``format`` ("svg", "png" or "pdf"), as bytes."""
-        return render.render_bytes(self.source, format or self.format, dpi)
+    def pipe(
+        self, format: str | None = None, dpi: int | None = None, renderer: str | None = None
+    ) -> bytes:
+        """The drawing rendered as ``format`` ("svg", "png" or "pdf"), as bytes.
+
+        ``renderer`` ("dot" or "graphviz-pure") chooses the renderer; by default the
+        ``CHAINRULE_RENDERER`` environment variable does, else the system ``dot`` if
+        installed, else graphviz-pure.
+        """
+        return render.render_bytes(self.source, format or self.format, dpi, renderer)
 
     def render(
-        self, path: str | os.PathLike[str], format: str | None = None, dpi: int | None = None
+        self,
+        path: str | os.PathLike[str],
+        format: str | None = None,
+        dpi: int | None = None,
+        renderer: str | None = None,
     ) -> str:
         """Write the drawing to ``path`` and return the path written.
 
-        The format is ``format``, else the path's suffix, else the drawing's format. As in
-        the graphviz package, the format is appended to a path that does not end in it:
-        ``render("graph", format="png")`` writes ``graph.png``.
+        The format is ``format``, else the path's suffix (.svg, .png, .pdf), else the
+        drawing's format. As in the graphviz package, the format is appended to a path
+        without a suffix: ``render("graph", format="png")`` writes ``graph.png``. A path
+        ending in another suffix (``x.jpg``) needs ``format=``, which is then appended.
         """
         target = Path(path)
         suffix = target.suffix.lstrip(".").lower()
+        if format is not None and format not in render.FORMATS:
+            raise ValueError(
+                f"render: format must be one of {', '.join(render.FORMATS)}; got {format!r}"
+            )
+        if suffix in render.FORMATS and format not in (None, suffix):
+            raise ValueError(
+                f"render: {target.name!r} ends in .{suffix} but format={format!r}; "
+                "give one of them, or the same in both"
+            )
+        if suffix and suffix not in render.FORMATS and format is None:
+            raise ValueError(
+                f"render: cannot write {target.name!r}: .{suffix} is not a format drawings "
+                f"are written in ({', '.join(render.FORMATS)}); end the path in one of "
+                "those, or pass format= to write e.g. " + repr(f"{target.name}.svg")
+            )
         chosen = format or (suffix if suffix in render.FORMATS else self.format)
         if suffix != chosen:
             target = target.with_name(f"{target.name}.{chosen}")
-        data = self.pipe(chosen, dpi)
+        data = self.pipe(chosen, dpi, renderer)
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(target, data)
         return str(target)
@@ -96,7 +123,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file next to ``path``, then rename: never a half-written file."""
     # autograd.files.write_atomically (the shared helper, from the nn-training branch)
     # replaces this once it is on main.
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    # A short name, so a 250-character target name still works (255 bytes is the limit).
+    temporary = path.with_name(f".tmp-{uuid.uuid4().hex[:16]}")
     try:
         with open(temporary, "xb") as file:  # open(), unlike mkstemp, honours the umask
             file.write(data)

@@ -12,6 +12,7 @@ Imports: :mod:`autograd.engine` (Value, topological_order). Emits no DOT.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,9 +55,16 @@ class Cluster:
     module: Any
     members: set[Value]
     outputs: list[Value]
-    parent: Cluster | None = None
     children: list[Cluster] = field(default_factory=list)
     collapsed: bool = False
+    # The enclosing cluster, held weakly: a strong link up and the children's links down
+    # would make a reference cycle, which keeps the model and the graph alive until the
+    # cyclic garbage collector runs (never, when it is off).
+    _parent: weakref.ref[Cluster] | None = None
+
+    @property
+    def parent(self) -> Cluster | None:
+        return self._parent() if self._parent is not None else None
 
     @property
     def title(self) -> str:
@@ -143,8 +151,9 @@ def module_clusters(calls: list[Call], drawn: set[Value]) -> list[Cluster]:
     for cluster in clusters:  # the enclosing cluster: the longest dotted prefix
         around = [c for c in clusters if _encloses(c.name, cluster.name)]
         if around:
-            cluster.parent = max(around, key=lambda c: len(c.name))
-            cluster.parent.children.append(cluster)
+            parent = max(around, key=lambda c: len(c.name))
+            cluster._parent = weakref.ref(parent)
+            parent.children.append(cluster)
     return clusters
 
 
