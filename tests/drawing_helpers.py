@@ -86,11 +86,15 @@ def parse(source: str) -> Dot:
         elif line.strip() == "}":
             path.pop()
         elif m := EDGE.match(line):
-            dot_.edges.append((m.group(1), m.group(2), parse_attrs(m.group(3) or "")))
+            attrs = parse_attrs(m.group(3) or "")
+            for key in ("label", "xlabel"):  # an edge's label is a one-cell table: its text
+                if key in attrs:
+                    attrs[key] = "\n".join(cells(attrs[key]))
+            dot_.edges.append((m.group(1), m.group(2), attrs))
         elif m := NODE.match(line):
             name, attrs = m.group(1), parse_attrs(m.group(2))
             if name == "graph" and path:
-                dot_.cluster_labels[path[-1]] = attrs.get("label", "")
+                dot_.cluster_labels[path[-1]] = "\n".join(cells(attrs.get("label", "")))
             elif name not in ("graph", "node", "edge"):
                 assert name not in dot_.nodes, f"{name} defined twice"
                 dot_.nodes[name] = attrs
@@ -103,7 +107,7 @@ def parse(source: str) -> Dot:
 
 def cells(label: str) -> list[str]:
     """The texts of an HTML-like label's table cells (or the whole label), unescaped."""
-    found = re.findall(r"<td>(.*?)</td>", label) or [label]
+    found = re.findall(r"<td[^>]*>(.*?)</td>", label) or [label]
     out = []
     for cell in found:
         cell = cell.replace("<br/>", "\n")

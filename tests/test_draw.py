@@ -22,7 +22,7 @@ from autograd.draw import DrawOptions, GraphTooLargeError
 from autograd.rules import OPS
 
 ROOT = Path(__file__).resolve().parent.parent
-RED = "#d62728"
+RED = "#d55e00"  # vermillion: the highlight colour (style.HIGHLIGHT)
 
 
 def ids(root: Value) -> dict[Value, str]:
@@ -132,7 +132,11 @@ def test_rankdir(rankdir: str) -> None:
         ({"params": {"w": 2.0}}, TypeError, r"params must be Values, got float \(2\.0\)"),
         ({"params": [Value(1.0), "w"]}, TypeError, "params must be Values, got str"),
         ({"colour_by_grad": True}, TypeError, r"colour_by_grad \(did you mean color_by_grad\?\)"),
-        ({"size": 3}, TypeError, r"unknown option\(s\) size; the options are rankdir, format,"),
+        ({"size": 3}, TypeError, r"unknown option\(s\) size \(did you mean fontsize\?\); the"),
+        ({"fontsize": "big"}, TypeError, "fontsize must be a number, got 'big'"),
+        ({"fontsize": 200}, ValueError, "fontsize must be from 4 to 72 points, got 200"),
+        ({"legend": "yes"}, TypeError, "legend must be True, False or None"),
+        ({"precision": 10**9}, ValueError, r"from 1 to 17 significant digits.*got 1000000000"),
     ],
 )
 def test_bad_options_are_refused_by_name(options: dict, error: type, words: str) -> None:
@@ -160,6 +164,8 @@ DEFAULTS = {
     "params": None,
     "title": "",
     "max_nodes": 500,
+    "fontsize": 14,
+    "legend": None,
 }
 
 

@@ -51,7 +51,7 @@ def test_the_first_frame_knows_only_the_output_and_focuses_on_it() -> None:
     first = parse(source)
     output = f"n{len(topological_order(y)) - 1}"
     assert grad_text(first.nodes[output]) == "1.000"
-    assert first.nodes[output]["color"] == "#d62728"
+    assert first.nodes[output]["color"] == "#d55e00"  # style.HIGHLIGHT, vermillion
     others = [grad_text(a) for k, a in first.nodes.items() if k != output]
     assert others.count("?") == len(leaves) + 1  # x, w, b and x*w: not reached yet
     assert f"{1 - math.tanh(2.0 * -3.0 + 1.0) ** 2:#.4g}" in others  # tanh passed it to x*w+b

@@ -89,9 +89,15 @@ class GraphAnalysis:
         return {node: _number(node.grad) for node in self.order}
 
     def heat_scale(self, grads: Mapping[Value, float]) -> float:
-        """The largest finite |grad| among the Values (the darkest fill). The output is left
-        out: its grad is the seed of the pass (1), and would make every other one pale."""
-        known = [grads.get(n) for n in self.order[:-1] if not isinstance(n, Constant)]
+        """The largest finite |grad| among the Values drawn (the darkest fill); a folded box
+        shows its outputs. The output is left out: its grad is the seed of the pass (1), and
+        would make every other one pale."""
+        shown = [  # what the drawing shows: drawn Values, and the outputs of folded boxes
+            n
+            for n in self.order[:-1]
+            if not isinstance(n, Constant) and (n not in self.folded or n in self.folded[n].outputs)
+        ]
+        known = [grads.get(n) for n in shown]
         finite = [abs(g) for g in known if g is not None and math.isfinite(g)]
         return max(finite, default=0.0)
 

@@ -12,19 +12,23 @@ Imports: :mod:`autograd.draw.analysis` (and the options and module boxes it hold
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from autograd.draw.analysis import GraphAnalysis
-from autograd.draw.escape import attr_list, escape, html_label, table
+from autograd.draw.escape import attr_list, escape, table
 from autograd.draw.modules import Cluster
 from autograd.draw.style import (
     EDGE_EMPHASIS,
     FOCUS_EDGE,
+    HIGHLIGHT,
     KIND_STYLE,
+    MEANING,
     NODE_EMPHASIS,
     OP_STYLE,
     heat_color,
+    text_width,
 )
 from autograd.engine import Value, local_grads
 from autograd.rules import OPS
@@ -50,6 +54,28 @@ class FrameState:
     grad_widths: Mapping[Value, int] | None = None
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One line of text in a label: the text (for its width) and how it is written."""
+
+    text: str
+    bold: bool = False
+    mono: bool = False
+    markup: str = ""  # the HTML-like markup; by default the escaped text (bold if bold)
+
+    def html(self) -> str:
+        return self.markup or (f"<b>{escape(self.text)}</b>" if self.bold else escape(self.text))
+
+
+# Folded modules in index order (neuron 0 first) in every layer, in both directions: each
+# node's out-edges in the order they are written (which is call order), and no second
+# crossing-reduction pass that would undo it. Both renderers honour this only outside a
+# cluster that holds nothing but other clusters, so such a box is not drawn (see _boxes).
+_IN_ORDER = ", ordering=out, remincross=false"
+_PADDING = 3  # points between a cell's text and its edges: escape.table's 2, and 1 to spare
+_LEGEND_COLUMNS = len(MEANING) + 1
+
+
 def dot_source(graph: GraphAnalysis, state: FrameState) -> str:
     """The DOT text of ``graph`` as ``state`` shows it."""
     return _Emitter(graph, state).source()
@@ -65,18 +91,18 @@ class _Emitter:
 
     def source(self) -> str:
         graph, fixed_layout = self.graph, self.state.grad_widths is not None
-        caption = [self.options.title, self.state.caption]
-        if self.heat is not None:
-            caption.append(f"fill: |grad| from 0 (white) to {self.number(self.heat)} (orange)")
-        title = "\n".join(part for part in caption if part)
+        size = self.options.fontsize
         lines = ["digraph {"]
         lines.append(
             f'\tgraph [rankdir={self.options.rankdir}, fontname="Helvetica", nodesep=0.3, '
-            f"ranksep={0.8 if fixed_layout else 0.4}, labelloc=t, fontsize=16"  # room for xlabels
-            + (f", label={html_label(title)}]" if title else "]")
+            f"ranksep={0.8 if fixed_layout else 0.4}, labelloc=t, fontsize={size + 2}"
+            + (_IN_ORDER if graph.folded else "")
+            + (f", label={label}]" if (label := self._graph_label()) else "]")
+        )  # ranksep 0.8: room for a frame's xlabels
+        lines.append(f'\tnode [shape=box, fontname="Helvetica", fontsize={size}, height=0.3]')
+        lines.append(
+            f'\tedge [fontname="Helvetica", fontsize={size}, color="#555555", arrowsize=0.7]'
         )
-        lines.append('\tnode [shape=box, fontname="Helvetica", fontsize=12, height=0.3]')
-        lines.append('\tedge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]')
         for node in graph.order:
             if node not in graph.owner:
                 lines += self._node_lines(node, "\t")
@@ -87,32 +113,92 @@ class _Emitter:
         lines.append("}")
         return "\n".join(lines) + "\n"
 
+    # -- text ---------------------------------------------------------------------------
+    def _table(self, cells: list[Cell], size: float | None = None, rules: bool = True) -> str:
+        """Cells one under another in a table wide enough for each text in any viewer's
+        font (see :func:`~autograd.draw.style.text_width`)."""
+        size = size or self.options.fontsize
+        widest = max(
+            text_width(line, size, cell.bold, cell.mono)
+            for cell in cells
+            for line in cell.text.splitlines() or [""]
+        )
+        return table([c.html() for c in cells], math.ceil(widest + 2 * _PADDING), rules)
+
+    def _graph_label(self) -> str:
+        """The title, the frame's caption, the heat scale and the legend, above the graph."""
+        parts = [self.options.title, self.state.caption]
+        if self.heat is not None:
+            parts.append(f"fill: |grad| from 0 (white) to {self.number(self.heat)} (orange)")
+        texts = [part for part in parts if part]
+        legend = self.options.legend
+        if legend is None:  # the colour key is on by default in a step-through only
+            legend = self.state.grad_widths is not None
+        if not texts and not legend:
+            return ""
+        size = self.options.fontsize + 2
+        span = f'<td colspan="{_LEGEND_COLUMNS}">'
+        rows = [f"<tr>{span}{self._table([Cell(t)], size, False)[1:-1]}</td></tr>" for t in texts]
+        if legend:
+            rows.append(self._legend_row())
+        return f'<<table border="0" cellspacing="4" cellpadding="0">{"".join(rows)}</table>>'
+
+    def _legend_row(self) -> str:
+        """A swatch per kind of node this drawing has (and the highlight colour if used)."""
+        graph = self.graph
+        kinds = {graph.kind(n) for n in graph.order if graph.box(n) is None}
+        if graph.folded:
+            kinds.add("module")
+        swatches = []
+        for kind, meaning in MEANING.items():
+            if kind not in kinds:
+                continue
+            style = KIND_STYLE[kind]
+            border = style.get("color", "#000000")
+            look = style["style"].replace("filled", "").replace("bold", "").strip(",") or "solid"
+            width = math.ceil(text_width(meaning, self.options.fontsize) + 12)
+            swatches.append(
+                f'<td border="{2 if kind != "value" else 1}" color="{border}" '
+                f'bgcolor="{style.get("fillcolor", "white")}" style="{look}" '
+                f'cellpadding="3" width="{width}">{meaning}</td>'
+            )
+        if graph.on_path or self.state.focus is not None:
+            meaning = "this step" if self.state.focus is not None else "on the highlighted path"
+            width = math.ceil(text_width(meaning, self.options.fontsize) + 12)
+            swatches.append(
+                f'<td border="3" color="{HIGHLIGHT}" cellpadding="3" width="{width}">{meaning}</td>'
+            )
+        return f"<tr>{''.join(swatches)}</tr>"
+
     # -- nodes --------------------------------------------------------------------------
-    def _grad_cell(self, node: Value) -> str:
+    def _grad_cell(self, node: Value) -> Cell:
         g = self.state.grads.get(node)
         text = "grad " + ("?" if g is None else self.number(g))
         if self.state.grad_widths is None:
-            return text
-        return f'<font face="Courier">{text.ljust(self.state.grad_widths[node])}</font>'
+            return Cell(text)
+        padded = text.ljust(self.state.grad_widths[node])
+        return Cell(padded, markup=f'<font face="Courier">{escape(padded)}</font>', mono=True)
 
     def _node_lines(self, node: Value, indent: str) -> list[str]:
         """The box of a Value and, for a computed one, the ellipse of the op that made it."""
         graph, kind = self.graph, self.graph.kind(node)
         attrs = dict(KIND_STYLE[kind])
         if kind == "constant":
-            attrs["label"] = html_label(self.number(node.data))
+            attrs["label"] = self._table([Cell(self.number(node.data))], rules=False)
         else:
             name = graph.name(node)
-            cells = [f"<b>{escape(name)}</b>"] if name else []
-            cells += [f"data {self.number(node.data)}", self._grad_cell(node)]
-            attrs["label"] = table(cells)
+            cells = [Cell(name, bold=True)] if name else []
+            cells += [Cell(f"data {self.number(node.data)}"), self._grad_cell(node)]
+            attrs["label"] = self._table(cells)
             if self.heat is not None and node is not graph.root:  # the root's grad is the seed
                 attrs["fillcolor"] = heat_color(self.state.grads.get(node), self.heat)
         emphasis = self._emphasis(node)
         attrs |= emphasis
         lines = [f"{indent}{graph.ids[node]} {attr_list(attrs)}"]
         if node.op:
-            op_attrs = dict(OP_STYLE, label=html_label(OPS[node.op].shown_as()))
+            size = self.options.fontsize + 2
+            symbol = self._table([Cell(OPS[node.op].shown_as())], size, rules=False)
+            op_attrs = dict(OP_STYLE, fontsize=f"{size}", label=symbol)
             lines.append(f"{indent}{graph.ids[node]}_op {attr_list(op_attrs | emphasis)}")
         return lines
 
@@ -126,30 +212,41 @@ class _Emitter:
     def _cluster_lines(self, cluster: Cluster, indent: str) -> list[str]:
         if cluster.collapsed:
             return [f"{indent}m{cluster.key} {attr_list(self._box_attrs(cluster))}"]
+        own = [n for n in self.graph.order if self.graph.owner.get(n) is cluster]
+        if self.graph.folded and not own and not any(c.collapsed for c in cluster.children):
+            # a box around boxes only (the MLP around its layers): left out, see _IN_ORDER
+            return [
+                line for child in cluster.children for line in self._cluster_lines(child, indent)
+            ]
         lines = [
             f"{indent}subgraph cluster_{cluster.key} {{",
-            f'{indent}\tgraph [label={html_label(cluster.title)}, style="rounded,dashed", '
-            'color="#999999", fontcolor="#444444", fontsize=12]',
+            f"{indent}\tgraph [label={self._table([Cell(cluster.title)], rules=False)}, "
+            'style="rounded,dashed", color="#999999", fontcolor="#444444"]',
         ]
-        for node in self.graph.order:
-            if self.graph.owner.get(node) is cluster:
-                lines += self._node_lines(node, indent + "\t")
+        for node in own:
+            lines += self._node_lines(node, indent + "\t")
         for child in cluster.children:
             lines += self._cluster_lines(child, indent + "\t")
         lines.append(f"{indent}}}")
         return lines
 
     def _box_attrs(self, cluster: Cluster) -> dict[str, str]:
-        """One node standing for a folded module: its name, size and output values."""
+        """One node standing for a folded module: its name and its output's data and grad
+        (what a lecture says of a neuron), filled by |grad| when the Values are."""
         graph = self.graph
         hidden = graph.hidden_in(cluster)
-        n_params = sum(1 for n in hidden if n in graph.param_names)
-        cells = [f"<b>{escape(cluster.title)}</b>"]
-        cells.append(f"{len(hidden)} nodes, {n_params} parameters")
-        for out in cluster.outputs:
-            if graph.box(out) is cluster:
-                cells.append(f"out: data {self.number(out.data)}  {self._grad_cell(out)}")
-        attrs = dict(KIND_STYLE["module"], label=table(cells, vertical=True))
+        cells = [Cell(cluster.title, bold=True)]
+        shown = [out for out in cluster.outputs if graph.box(out) is cluster]
+        for out in shown:
+            name = graph.name(out)
+            if len(shown) > 1 and name:
+                cells.append(Cell(name, bold=True))
+            cells += [Cell(f"data {self.number(out.data)}"), self._grad_cell(out)]
+        attrs = dict(KIND_STYLE["module"], label=self._table(cells))
+        if self.heat is not None and shown and graph.root not in hidden:
+            grads = [self.state.grads.get(out) for out in shown]
+            known = [abs(g) for g in grads if g is not None]
+            attrs["fillcolor"] = heat_color(max(known) if known else None, self.heat)
         if graph.root in hidden:
             attrs["peripheries"] = "2"
         if any(n in graph.on_path or n is self.state.focus for n in hidden):
@@ -181,7 +278,9 @@ class _Emitter:
                     seen_box_edges.add((source, target))
                 elif label:  # a frame's labels go on after layout, so frames do not jump
                     fixed_layout = self.state.grad_widths is not None
-                    attrs["xlabel" if fixed_layout else "label"] = html_label(label)
+                    attrs["xlabel" if fixed_layout else "label"] = self._table(
+                        [Cell(label)], rules=False
+                    )
                 if node is focus:
                     attrs |= FOCUS_EDGE
                 lines.append(f"\t{source} -> {target}" + (f" {attr_list(attrs)}" if attrs else ""))
