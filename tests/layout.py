@@ -126,11 +126,11 @@ class Layout:
         ]
 
 
-def layout(drawing: Drawing | str, renderer: str, measure_fonts: bool = True) -> Layout:
+def layout(drawing: Drawing | str, renderer: str, font: str | None = "DejaVu Sans") -> Layout:
     """The layout ``renderer`` ("dot" or "graphviz-pure") gives ``drawing``, fitted to a slide.
 
-    With ``measure_fonts``, each text is as wide as it is in DejaVu Sans if that is wider
-    than the renderer's estimate (see the module's docstring).
+    Each text is as wide as it is in ``font`` if that is wider than the renderer's estimate
+    (see the module's docstring); ``font=None``: the renderer's estimate only.
     """
     source = drawing if isinstance(drawing, str) else drawing.source
     graph = json.loads(render.run(source, ["-Tjson"], renderer))
@@ -151,7 +151,7 @@ def layout(drawing: Drawing | str, renderer: str, measure_fonts: bool = True) ->
         owners.append((f"edge {names[e['tail']]}->{names[e['head']]}", e, False))
     for owner, obj, is_node in owners:
         for key in ("_ldraw_", "_hldraw_", "_tldraw_"):
-            found.texts += _texts(obj.get(key, []), owner, point, scale, measure_fonts)
+            found.texts += _texts(obj.get(key, []), owner, point, scale, font)
         if is_node:
             outline = list(_shapes(obj.get("_draw_", []), owner, point))
             if outline:
@@ -161,7 +161,7 @@ def layout(drawing: Drawing | str, renderer: str, measure_fonts: bool = True) ->
 
 
 def _texts(
-    ops: list[dict[str, Any]], owner: str, point: Any, scale: float, measure: bool
+    ops: list[dict[str, Any]], owner: str, point: Any, scale: float, font: str | None
 ) -> Iterator[Text]:
     size, face, bold = 14.0, "Times-Roman", False
     for op in ops:
@@ -171,8 +171,9 @@ def _texts(
             bold = bool(int(op["fontchar"]) & 1)
         elif op["op"] == "T" and op["text"].strip():
             width = float(op["width"])
-            if measure:
-                width = max(width, font_width(op["text"], size, bold or "Bold" in face) or 0)
+            if font is not None:
+                measured = font_width(op["text"], size, bold or "Bold" in face, font)
+                width = max(width, measured or 0.0)
             (x, y), align = op["pt"], op["align"]
             left = x - {"l": 0.0, "c": width / 2, "r": width}[align]
             ax, ay = point(left, y + ASCENT * size)

@@ -18,18 +18,18 @@ from autograd.draw import backward_frames
 
 NEURON = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.3, labelloc=t, fontsize=16]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="124"><b>x</b></td></tr><tr><td width="124">data 2.000</td></tr><tr><td width="124">grad -0.0005447</td></tr></table>>]
-	n1 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="119"><b>w</b></td></tr><tr><td width="119">data -3.000</td></tr><tr><td width="119">grad 0.0003632</td></tr></table>>]
-	n2 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="119">data -6.000</td></tr><tr><td width="119">grad 0.0001816</td></tr></table>>]
-	n2_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="26">×</td></tr></table>>]
-	n3 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="119"><b>b</b></td></tr><tr><td width="119">data 1.000</td></tr><tr><td width="119">grad 0.0001816</td></tr></table>>]
-	n4 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="119">data -5.000</td></tr><tr><td width="119">grad 0.0001816</td></tr></table>>]
-	n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="20">+</td></tr></table>>]
-	n5 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="97"><b>y</b></td></tr><tr><td width="97">data -0.9999</td></tr><tr><td width="97">grad 1.000</td></tr></table>>]
-	n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="43">tanh</td></tr></table>>]
+	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="124"><b>x</b></td></tr><tr><td align="left" width="124">data 2.000</td></tr><tr><td align="left" width="124">grad -0.0005447</td></tr></table>>]
+	n1 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119"><b>w</b></td></tr><tr><td align="left" width="119">data -3.000</td></tr><tr><td align="left" width="119">grad 0.0003632</td></tr></table>>]
+	n2 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119">data -6.000</td></tr><tr><td align="left" width="119">grad 0.0001816</td></tr></table>>]
+	n2_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>]
+	n3 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119"><b>b</b></td></tr><tr><td align="left" width="119">data 1.000</td></tr><tr><td align="left" width="119">grad 0.0001816</td></tr></table>>]
+	n4 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119">data -5.000</td></tr><tr><td align="left" width="119">grad 0.0001816</td></tr></table>>]
+	n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="20">+</td></tr></table>>]
+	n5 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="97"><b>y</b></td></tr><tr><td align="left" width="97">data -0.9999</td></tr><tr><td align="left" width="97">grad 1.000</td></tr></table>>]
+	n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="43">tanh</td></tr></table>>]
 	n0 -> n2_op
 	n1 -> n2_op
 	n2_op -> n2
@@ -44,20 +44,20 @@ digraph {
 
 SQUARE = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.3, labelloc=t, fontsize=16]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="83"><b>x</b></td></tr><tr><td width="83">data 3.000</td></tr><tr><td width="83">grad 6.000</td></tr></table>>]
-	n1 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="83">data 9.000</td></tr><tr><td width="83">grad 1.000</td></tr></table>>]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="26">×</td></tr></table>>]
-	n2 [style="dashed", color="#888888", fontcolor="#555555", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="47">2.000</td></tr></table>>]
-	n3 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="83">data 11.00</td></tr><tr><td width="83">grad 1.000</td></tr></table>>]
-	n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="20">+</td></tr></table>>]
-	n0 -> n1_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="68">∂ 3.000</td></tr></table>>]
-	n0 -> n1_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="68">∂ 3.000</td></tr></table>>]
+	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83"><b>x</b></td></tr><tr><td align="left" width="83">data 3.000</td></tr><tr><td align="left" width="83">grad 6.000</td></tr></table>>]
+	n1 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83">data 9.000</td></tr><tr><td align="left" width="83">grad 1.000</td></tr></table>>]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>]
+	n2 [style="dashed", color="#888888", fontcolor="#555555", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="47">2.000</td></tr></table>>]
+	n3 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83">data 11.00</td></tr><tr><td align="left" width="83">grad 1.000</td></tr></table>>]
+	n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="20">+</td></tr></table>>]
+	n0 -> n1_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 3.000</td></tr></table>>]
+	n0 -> n1_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 3.000</td></tr></table>>]
 	n1_op -> n1
-	n1 -> n3_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="68">∂ 1.000</td></tr></table>>]
-	n2 -> n3_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="68">∂ 1.000</td></tr></table>>]
+	n1 -> n3_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 1.000</td></tr></table>>]
+	n2 -> n3_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 1.000</td></tr></table>>]
 	n3_op -> n3
 }
 """
@@ -65,14 +65,14 @@ digraph {
 
 SQUARE_FRAME_1 = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.8, labelloc=t, fontsize=16, label=<<table border="0" cellspacing="4" cellpadding="0"><tr><td colspan="7"><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="86">x squared</td></tr></table></td></tr><tr><td colspan="7"><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="914">step 1/2: the output (red) has its full gradient 1.000; its × rule adds grad × local derivative to each input&#x27;s grad</td></tr></table></td></tr><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" width="49">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" width="59">output</td><td border="3" color="#d55e00" cellpadding="3" width="73">this step</td></tr></table>>]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.8, labelloc=t, fontsize=16, label=<<table border="0" cellspacing="4" cellpadding="0"><tr><td colspan="7"><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="86">x squared</td></tr></table></td></tr><tr><td colspan="7"><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="914">step 1/2: the output (red) has its full gradient 1.000; its × rule adds grad × local derivative to each input&#x27;s grad</td></tr></table></td></tr><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" align="left" width="54">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" align="left" width="65">output</td><td border="3" color="#d55e00" cellpadding="3" align="left" width="81">this step</td></tr></table>>]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92"><b>x</b></td></tr><tr><td width="92">data 3.000</td></tr><tr><td width="92"><font face="Courier">grad 6.000</font></td></tr></table>>]
-	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92">data 9.000</td></tr><tr><td width="92"><font face="Courier">grad 1.000</font></td></tr></table>>, color="#d55e00", penwidth="3.5"]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="26">×</td></tr></table>>, color="#d55e00", penwidth="3.5"]
-	n0 -> n1_op [xlabel=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="111">grad += 3.000</td></tr></table>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
-	n0 -> n1_op [xlabel=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="111">grad += 3.000</td></tr></table>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
+	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 3.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 6.000</font></td></tr></table>>]
+	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 9.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 1.000</font></td></tr></table>>, color="#d55e00", penwidth="3.5"]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>, color="#d55e00", penwidth="3.5"]
+	n0 -> n1_op [xlabel=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="111">grad += 3.000</td></tr></table>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
+	n0 -> n1_op [xlabel=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="111">grad += 3.000</td></tr></table>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
 	n1_op -> n1
 }
 """
@@ -80,12 +80,12 @@ digraph {
 
 SQUARE_FRAME_2 = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.8, labelloc=t, fontsize=16, label=<<table border="0" cellspacing="4" cellpadding="0"><tr><td colspan="7"><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="86">x squared</td></tr></table></td></tr><tr><td colspan="7"><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="414">step 2/2: x (red) is a leaf: its gradient 6.000 is final</td></tr></table></td></tr><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" width="49">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" width="59">output</td><td border="3" color="#d55e00" cellpadding="3" width="73">this step</td></tr></table>>]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.8, labelloc=t, fontsize=16, label=<<table border="0" cellspacing="4" cellpadding="0"><tr><td colspan="7"><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="86">x squared</td></tr></table></td></tr><tr><td colspan="7"><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="414">step 2/2: x (red) is a leaf: its gradient 6.000 is final</td></tr></table></td></tr><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" align="left" width="54">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" align="left" width="65">output</td><td border="3" color="#d55e00" cellpadding="3" align="left" width="81">this step</td></tr></table>>]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#d55e00", penwidth="3.5", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92"><b>x</b></td></tr><tr><td width="92">data 3.000</td></tr><tr><td width="92"><font face="Courier">grad 6.000</font></td></tr></table>>]
-	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92">data 9.000</td></tr><tr><td width="92"><font face="Courier">grad 1.000</font></td></tr></table>>]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="26">×</td></tr></table>>]
+	n0 [style="filled", color="#d55e00", penwidth="3.5", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 3.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 6.000</font></td></tr></table>>]
+	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 9.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 1.000</font></td></tr></table>>]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>]
 	n0 -> n1_op
 	n0 -> n1_op
 	n1_op -> n1
@@ -95,20 +95,20 @@ digraph {
 
 NEURON_MODULE = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.3, labelloc=t, fontsize=16]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
-	n2 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92"><b>x</b></td></tr><tr><td width="92">data 0.5000</td></tr><tr><td width="92">grad 0.3661</td></tr></table>>]
+	n2 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 0.5000</td></tr><tr><td align="left" width="92">grad 0.3661</td></tr></table>>]
 	subgraph cluster_0 {
-		graph [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="83">ToyNeuron</td></tr></table>>, style="rounded,dashed", color="#999999", fontcolor="#444444"]
-		n0 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92"><b>b</b></td></tr><tr><td width="92">data 0.1000</td></tr><tr><td width="92">grad 0.9151</td></tr></table>>]
-		n1 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92"><b>w.0</b></td></tr><tr><td width="92">data 0.4000</td></tr><tr><td width="92">grad 0.4576</td></tr></table>>]
-		n3 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92">data 0.2000</td></tr><tr><td width="92">grad 0.9151</td></tr></table>>]
-		n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="26">×</td></tr></table>>]
-		n4 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92">data 0.3000</td></tr><tr><td width="92">grad 0.9151</td></tr></table>>]
-		n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="20">+</td></tr></table>>]
-		n5 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="91">data 0.2913</td></tr><tr><td width="91">grad 1.000</td></tr></table>>]
-		n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td width="43">tanh</td></tr></table>>]
+		graph [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="83">ToyNeuron</td></tr></table>>, style="rounded,dashed", color="#999999", fontcolor="#444444"]
+		n0 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>b</b></td></tr><tr><td align="left" width="92">data 0.1000</td></tr><tr><td align="left" width="92">grad 0.9151</td></tr></table>>]
+		n1 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>w.0</b></td></tr><tr><td align="left" width="92">data 0.4000</td></tr><tr><td align="left" width="92">grad 0.4576</td></tr></table>>]
+		n3 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 0.2000</td></tr><tr><td align="left" width="92">grad 0.9151</td></tr></table>>]
+		n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>]
+		n4 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 0.3000</td></tr><tr><td align="left" width="92">grad 0.9151</td></tr></table>>]
+		n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="20">+</td></tr></table>>]
+		n5 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="91">data 0.2913</td></tr><tr><td align="left" width="91">grad 1.000</td></tr></table>>]
+		n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="43">tanh</td></tr></table>>]
 	}
 	n1 -> n3_op
 	n2 -> n3_op
@@ -124,11 +124,11 @@ digraph {
 
 NEURON_MODULE_COLLAPSED = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, ordering=out, remincross=false]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.3, labelloc=t, fontsize=16, ordering=out, remincross=false]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
-	n2 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92"><b>x</b></td></tr><tr><td width="92">data 0.5000</td></tr><tr><td width="92">grad 0.3661</td></tr></table>>]
-	m0 [style="rounded,filled", color="#cc79a7", penwidth="2", fillcolor="#f5e4ed", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="92"><b>ToyNeuron</b></td></tr><tr><td width="92">data 0.2913</td></tr><tr><td width="92">grad 1.000</td></tr></table>>, peripheries="2"]
+	n2 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 0.5000</td></tr><tr><td align="left" width="92">grad 0.3661</td></tr></table>>]
+	m0 [style="rounded,filled", color="#cc79a7", penwidth="2", fillcolor="#f5e4ed", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>ToyNeuron</b></td></tr><tr><td align="left" width="92">data 0.2913</td></tr><tr><td align="left" width="92">grad 1.000</td></tr></table>>, peripheries="2"]
 	n2 -> m0
 }
 """

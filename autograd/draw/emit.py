@@ -95,7 +95,7 @@ class _Emitter:
         lines = ["digraph {"]
         lines.append(
             f'\tgraph [rankdir={self.options.rankdir}, fontname="Helvetica", nodesep=0.3, '
-            f"ranksep={0.8 if fixed_layout else 0.4}, labelloc=t, fontsize={size + 2}"
+            f"ranksep={0.8 if fixed_layout else 0.3}, labelloc=t, fontsize={size + 2}"
             + (_IN_ORDER if graph.folded else "")
             + (f", label={label}]" if (label := self._graph_label()) else "]")
         )  # ranksep 0.8: room for a frame's xlabels
@@ -156,17 +156,18 @@ class _Emitter:
             style = KIND_STYLE[kind]
             border = style.get("color", "#000000")
             look = style["style"].replace("filled", "").replace("bold", "").strip(",") or "solid"
-            width = math.ceil(text_width(meaning, self.options.fontsize) + 12)
+            width = math.ceil(text_width(meaning, self.options.fontsize + 2) + 12)
             swatches.append(
                 f'<td border="{2 if kind != "value" else 1}" color="{border}" '
                 f'bgcolor="{style.get("fillcolor", "white")}" style="{look}" '
-                f'cellpadding="3" width="{width}">{meaning}</td>'
+                f'cellpadding="3" align="left" width="{width}">{meaning}</td>'
             )
         if graph.on_path or self.state.focus is not None:
             meaning = "this step" if self.state.focus is not None else "on the highlighted path"
-            width = math.ceil(text_width(meaning, self.options.fontsize) + 12)
+            width = math.ceil(text_width(meaning, self.options.fontsize + 2) + 12)
             swatches.append(
-                f'<td border="3" color="{HIGHLIGHT}" cellpadding="3" width="{width}">{meaning}</td>'
+                f'<td border="3" color="{HIGHLIGHT}" cellpadding="3" align="left" '
+                f'width="{width}">{meaning}</td>'
             )
         return f"<tr>{''.join(swatches)}</tr>"
 

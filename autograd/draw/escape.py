@@ -85,11 +85,14 @@ def table(cells: list[str], width: int | None = None, rules: bool = True) -> str
     between them (as micrograd's records have).
 
     >>> print(table(["<b>x</b>", "data 2.000"], width=80))
-    <<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td width="80"><b>x</b></td></tr><tr><td width="80">data 2.000</td></tr></table>>
+    <<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="80"><b>x</b></td></tr><tr><td align="left" width="80">data 2.000</td></tr></table>>
     >>> print(table(["w0"], rules=False))
     <<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td>w0</td></tr></table>>
     """  # noqa: E501
-    td = f'<td width="{width}">' if width is not None else "<td>"
+    # Left-aligned: graphviz-pure writes each text as starting where its Helvetica width,
+    # centred, would start, so a wider font grows to the right only; from the left edge it
+    # grows into the room the width gives it.
+    td = f'<td align="left" width="{width}">' if width is not None else "<td>"
     rows = "".join(f"<tr>{td}{cell}</td></tr>" for cell in cells)
     return (
         '<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"'
