@@ -20,6 +20,7 @@ from drawing_helpers import (
     ToyMLP,
     ToyNeuron,
     cells,
+    grad_text,
     parse,
     record_calls,
     recorded_toy_mlp_graph,
@@ -217,3 +218,52 @@ def test_clusters_for_a_real_mlp() -> None:
     assert len(boxes(drawn(loss, model=model_arg, collapse=nn.Layer))) == 3
     for name, p in model.named_parameters():
         assert d.nodes[ids(loss)[p]].get("style") == "rounded,filled", name
+
+
+# -- collapsed views for a lecture -------------------------------------------------------------
+@pytest.mark.renderer
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("renderer", ["dot", "graphviz-pure"])
+@pytest.mark.parametrize("nouts", [[4, 4, 1], [3, 2, 1], [5, 3, 2], [2, 3, 1]])
+def test_collapsed_neurons_are_laid_out_in_index_order(
+    renderer: str, rankdir: str, nouts: list[int]
+) -> None:
+    """Neuron 0 first (at the top left to right, at the left top to bottom), every layer."""
+    from layout import layout
+
+    from autograd.draw import render
+
+    if render.find_renderer(renderer) is None:
+        pytest.skip(f"{renderer} is not installed")
+    _, recording, _, loss = recorded_toy_mlp_graph(nouts)
+    drawing = draw_dot(loss, model=recording, collapse=True, rankdir=rankdir)
+    d = parse(drawing.source)
+    where = {s.owner.removeprefix("node "): s.box for s in layout(drawing, renderer).shapes}
+    for i, width in enumerate(nouts):
+        path = [c for c in d.cluster_labels if d.cluster_labels[c] == f"layers.{i} · ToyLayer"]
+        boxes_in_layer = [
+            n for n in d.nodes if n.startswith("m") and d.clusters[n][-1:] == tuple(path)
+        ]
+        titles = {cells(d.nodes[n]["label"])[0]: n for n in boxes_in_layer}
+        assert sorted(titles) == [f"neurons.{k} · ToyNeuron" for k in range(width)]
+        along = [where[titles[f"neurons.{k} · ToyNeuron"]] for k in range(width)]
+        key = [(b.y0 if rankdir == "LR" else b.x0) for b in along]
+        assert key == sorted(key), (i, key)
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_colour_by_grad_fills_the_collapsed_boxes_by_their_outputs_grad(how: str) -> None:
+    _, _, _, loss, model_arg = toy([3, 2], how)
+    drawing = draw_dot(loss, model=model_arg, collapse=True, color_by_grad=True)
+    d, root = parse(drawing.source), ids(loss)[loss]
+    shown = {k: abs(float(grad_text(a) or "nan")) for k, a in d.nodes.items() if grad_text(a)}
+    del shown[root]  # its grad is the seed, 1
+    largest = max(shown.values())
+    assert f"to {largest:#.4g} (orange)" in drawing.source  # the scale's end is on the figure
+
+    def brightness(color: str) -> int:
+        return sum(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+    fills = sorted((shown[k], brightness(d.nodes[k]["fillcolor"])) for k in boxes(d))
+    assert len(fills) == 5 and fills[0][1] < 3 * 255  # every box is coloured
+    assert [b for _, b in fills] == sorted((b for _, b in fills), reverse=True)

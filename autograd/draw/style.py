@@ -35,7 +35,7 @@ KIND_STYLE: dict[str, dict[str, str]] = {
     "value": {"style": "filled", "color": "#555555", "fillcolor": "white"},
     "constant": {"style": "dashed", "color": "#888888", "fontcolor": "#555555"},
     "module": {"style": "rounded,filled", "color": "#cc79a7", "penwidth": "2",
-               "fillcolor": "#f5e4ed"},
+               "fillcolor": "#e6bcd3"},
 }  # fmt: skip
 OP_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee"}
 
