@@ -163,7 +163,7 @@ DEFAULTS = {
     "collapse": False,
     "params": None,
     "title": "",
-    "max_nodes": 500,
+    "max_nodes": 3000,
     "fontsize": 14,
     "legend": None,
 }
@@ -345,12 +345,20 @@ def test_highlighting_a_value_outside_the_graph_is_an_error() -> None:
 # -- the node limit ---------------------------------------------------------------------------
 def test_a_graph_beyond_the_node_limit_is_refused_with_a_way_out() -> None:
     y = Value(0.5)
-    for _ in range(300):
+    for _ in range(1600):
         y = y.tanh()
-    with pytest.raises(GraphTooLargeError, match=r"601 nodes.*max_nodes=500.*max_nodes=None"):
+    with pytest.raises(GraphTooLargeError, match=r"3201 nodes.*max_nodes=3000.*max_nodes=None"):
         draw_dot(y)
-    assert len(drawn(y, max_nodes=None).nodes) == 601
-    assert len(drawn(y, max_nodes=601).nodes) == 601
+    assert draw_dot(y, max_nodes=None).nodes == 3201 == len(drawn(y, max_nodes=None).nodes)
+    assert len(drawn(y, max_nodes=3201).nodes) == 3201
+
+
+def test_micrograds_demo_network_is_drawn_by_default() -> None:
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    out = model([Value(0.5), Value(-1.0)])
+    assert draw_dot(out).nodes == 1619  # as tools/drawing_limit.py and the README count
 
 
 # -- the Drawing object ---------------------------------------------------------------------

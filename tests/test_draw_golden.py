@@ -124,11 +124,11 @@ digraph {
 
 NEURON_MODULE_COLLAPSED = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.3, labelloc=t, fontsize=16, ordering=out, remincross=false]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.6, labelloc=t, fontsize=16, ordering=out, remincross=false]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
 	n2 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 0.5000</td></tr><tr><td align="left" width="92">grad 0.3661</td></tr></table>>]
-	m0 [style="rounded,filled", color="#cc79a7", penwidth="2", fillcolor="#e6bcd3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>ToyNeuron</b></td></tr><tr><td align="left" width="92">data 0.2913</td></tr><tr><td align="left" width="92">grad 1.000</td></tr></table>>, peripheries="2"]
+	m0 [style="rounded,filled", color="#cc79a7", penwidth="2", fillcolor="#e6bcd3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>ToyNeuron</b></td></tr><tr><td align="left" width="92">data 0.2913</td></tr><tr><td align="left" width="92">grad 1.000</td></tr></table>>, tooltip=" · ToyNeuron", peripheries="2"]
 	n2 -> m0
 }
 """

@@ -88,7 +88,8 @@ def test_collapse_true_folds_each_neuron_into_one_box(how: str) -> None:
     assert len(d.nodes) < len(full.nodes)
     assert len(boxes(d)) == 5
     assert not [k for k, a in d.nodes.items() if "w.0" in a["label"]]  # parameters hidden
-    first = [k for k in boxes(d) if d.cluster_labels[d.clusters[k][-1]].startswith("layers.0")]
+    first = [k for k in boxes(d) if d.nodes[k]["tooltip"].startswith("layers.0.")]
+    assert not d.cluster_labels  # the columns are the layers: no box around boxes
     second = [k for k in boxes(d) if k not in first]
     assert len(first) == 3 and len(second) == 2
     for b in second:  # each second-layer neuron reads every first-layer neuron, once
@@ -113,8 +114,9 @@ def test_collapsed_box_shows_its_name_and_its_outputs_data_and_grad(how: str) ->
     d = drawn(loss, model=model_arg, collapse="layers.0.neurons.0")
     (box,) = [d.nodes[k] for k in boxes(d)]
     out = output_of(recording, model.layers[0].neurons[0])
+    assert box["tooltip"] == "layers.0.neurons.0 · ToyNeuron"
     assert cells(box["label"]) == [
-        "neurons.0 · ToyNeuron",
+        "ToyNeuron 0",
         f"data {out.data:#.4g}",
         f"grad {out.grad:#.4g}",
     ]
@@ -240,13 +242,10 @@ def test_collapsed_neurons_are_laid_out_in_index_order(
     d = parse(drawing.source)
     where = {s.owner.removeprefix("node "): s.box for s in layout(drawing, renderer).shapes}
     for i, width in enumerate(nouts):
-        path = [c for c in d.cluster_labels if d.cluster_labels[c] == f"layers.{i} · ToyLayer"]
-        boxes_in_layer = [
-            n for n in d.nodes if n.startswith("m") and d.clusters[n][-1:] == tuple(path)
-        ]
-        titles = {cells(d.nodes[n]["label"])[0]: n for n in boxes_in_layer}
-        assert sorted(titles) == [f"neurons.{k} · ToyNeuron" for k in range(width)]
-        along = [where[titles[f"neurons.{k} · ToyNeuron"]] for k in range(width)]
+        in_layer = [n for n in d.nodes if d.nodes[n].get("tooltip", "").startswith(f"layers.{i}.")]
+        titles = {cells(d.nodes[n]["label"])[0]: n for n in in_layer}
+        assert sorted(titles) == [f"ToyNeuron {k}" for k in range(width)]
+        along = [where[titles[f"ToyNeuron {k}"]] for k in range(width)]
         key = [(b.y0 if rankdir == "LR" else b.x0) for b in along]
         assert key == sorted(key), (i, key)
 

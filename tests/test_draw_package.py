@@ -92,7 +92,7 @@ def test_the_public_names_are_where_they_were() -> None:
     )
 
     assert autograd.draw_dot is autograd.draw.draw_dot
-    assert (MAX_NODES, RANKDIRS) == (500, ("LR", "TB", "RL", "BT"))
+    assert (MAX_NODES, RANKDIRS) == (3000, ("LR", "TB", "RL", "BT"))
 
 
 def test_autograd_render_re_exports_the_renderer_lookup() -> None:

@@ -30,6 +30,7 @@ class Drawing:
 
     source: str
     format: str = "svg"  # the default for render() and pipe(), as in the graphviz package
+    nodes: int | None = None  # how many nodes it draws (what max_nodes counts), if known
 
     def pipe(
         self, format: str | None = None, dpi: int | None = None, renderer: str | None = None

@@ -69,8 +69,9 @@ class Cell:
 
 # Folded modules in index order (neuron 0 first) in every layer, in both directions: each
 # node's out-edges in the order they are written (which is call order), and no second
-# crossing-reduction pass that would undo it. Both renderers honour this only outside a
-# cluster that holds nothing but other clusters, so such a box is not drawn (see _boxes).
+# crossing-reduction pass that would undo it. Both renderers keep to this only outside
+# clusters, so in a folded view a box that holds only other boxes (a layer around its
+# neurons) is not drawn: the columns are the layers, each box's tooltip its full name.
 _IN_ORDER = ", ordering=out, remincross=false"
 _PADDING = 3  # points between a cell's text and its edges: escape.table's 2, and 1 to spare
 _LEGEND_COLUMNS = len(MEANING) + 1
@@ -95,10 +96,11 @@ class _Emitter:
         lines = ["digraph {"]
         lines.append(
             f'\tgraph [rankdir={self.options.rankdir}, fontname="Helvetica", nodesep=0.3, '
-            f"ranksep={0.8 if fixed_layout else 0.3}, labelloc=t, fontsize={size + 2}"
+            f"ranksep={0.8 if fixed_layout else 0.6 if graph.folded else 0.3}, labelloc=t, "
+            f"fontsize={size + 2}"
             + (_IN_ORDER if graph.folded else "")
             + (f", label={label}]" if (label := self._graph_label()) else "]")
-        )  # ranksep 0.8: room for a frame's xlabels
+        )  # ranksep 0.8: room for a frame's xlabels; 0.6: for edges between layers' boxes
         lines.append(f'\tnode [shape=box, fontname="Helvetica", fontsize={size}, height=0.3]')
         lines.append(
             f'\tedge [fontname="Helvetica", fontsize={size}, color="#555555", arrowsize=0.7]'
@@ -214,8 +216,8 @@ class _Emitter:
         if cluster.collapsed:
             return [f"{indent}m{cluster.key} {attr_list(self._box_attrs(cluster))}"]
         own = [n for n in self.graph.order if self.graph.owner.get(n) is cluster]
-        if self.graph.folded and not own and not any(c.collapsed for c in cluster.children):
-            # a box around boxes only (the MLP around its layers): left out, see _IN_ORDER
+        if self.graph.folded and not own:
+            # a box around boxes only (a layer around its neurons): left out, see _IN_ORDER
             return [
                 line for child in cluster.children for line in self._cluster_lines(child, indent)
             ]
@@ -236,7 +238,7 @@ class _Emitter:
         (what a lecture says of a neuron), filled by |grad| when the Values are."""
         graph = self.graph
         hidden = graph.hidden_in(cluster)
-        cells = [Cell(cluster.title, bold=True)]
+        cells = [Cell(cluster.box_title, bold=True)]
         shown = [out for out in cluster.outputs if graph.box(out) is cluster]
         for out in shown:
             name = graph.name(out)
@@ -244,6 +246,7 @@ class _Emitter:
                 cells.append(Cell(name, bold=True))
             cells += [Cell(f"data {self.number(out.data)}"), self._grad_cell(out)]
         attrs = dict(KIND_STYLE["module"], label=self._table(cells))
+        attrs["tooltip"] = escape(f"{cluster.name} · {type(cluster.module).__name__}")
         if self.heat is not None and shown and graph.root not in hidden:
             grads = [self.state.grads.get(out) for out in shown]
             known = [abs(g) for g in grads if g is not None]

@@ -74,6 +74,13 @@ class Cluster:
         name = self.name[len(around) + 1 :] if around else self.name
         return f"{name} · {kind}" if name else kind
 
+    @property
+    def box_title(self) -> str:
+        """ "Neuron 1": a folded box's shorter title, where its name ends in an index
+        (``neurons.1``); otherwise its title."""
+        last = self.name.rsplit(".", 1)[-1]
+        return f"{type(self.module).__name__} {last}" if last.isdigit() else self.title
+
     def chain(self) -> list[Cluster]:
         """This cluster and the clusters around it, innermost first."""
         out: list[Cluster] = []

@@ -20,7 +20,10 @@ from autograd.engine import Value
 __all__ = ["FONTSIZE", "MAX_NODES", "RANKDIRS", "DrawOptions", "as_values"]
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
-MAX_NODES = 500  # Graphviz's layout time grows fast: beyond this, fold modules or opt in
+# Past this many nodes the slower renderer (the system dot) takes about 3 s to lay a
+# drawing out, and its time grows faster than the node count (tools/drawing_limit.py; the
+# README's table). MLP(2, [16, 16, 1]), micrograd's demo network, is 1,619.
+MAX_NODES = 3000
 FONTSIZE = 14  # fits a lecture drawing to a 1920x1080 slide with its text 20 px or more
 MAX_PRECISION = 17  # significant digits: enough to tell any two floats apart
 

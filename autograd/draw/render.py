@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -48,9 +49,9 @@ FORMATS = ("svg", "png", "pdf")
 TIMEOUT_SECONDS = 120
 PDF_DPI = 300  # resolution of the image in a PDF made without a PDF-capable renderer
 RENDERERS = ("dot", "graphviz-pure")  # the names CHAINRULE_RENDERER and renderer= take
-# The renderer's address-space limit. At the default max_nodes both renderers peak below
-# 200 MB (see the README's table); 9,000 nodes once took all of a 24 GB machine.
-MEMORY_LIMIT = 4 * 2**30
+# The renderer's address-space limit: at the default max_nodes both renderers peak below
+# 60 MiB (tools/drawing_limit.py), so this leaves a forced drawing thirty times as much.
+MEMORY_LIMIT = 2 * 2**30
 
 INSTALL_HELP = """\
 no Graphviz renderer found: neither Graphviz's `dot` nor `graphviz-pure` is installed.
@@ -145,10 +146,12 @@ def _run(renderer: Path, source: str, options: list[str]) -> bytes:
         # The limit is set before the child reads its input, so before it lays anything out
         # (a limit set after fork is kept by exec). prlimit exists on Linux only.
         prlimit = getattr(resource, "prlimit", None) if resource else None
+        limited = False
         if prlimit is not None:
             # OSError: the child is gone already; ValueError: a lower hard limit is in force
             with contextlib.suppress(OSError, ValueError):
                 prlimit(child.pid, resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+                limited = True
         try:
             # "replace": a hand-made DOT text with a lone surrogate still renders (escape()
             # keeps them out of ours)
@@ -163,11 +166,17 @@ def _run(renderer: Path, source: str, options: list[str]) -> bytes:
             ) from None
     if child.returncode != 0:
         message = err.decode("utf-8", "replace").strip()
+        limit = f"(it may use {MEMORY_LIMIT / 2**20:,.0f} MiB)"
+        advice = "the graph is too large to lay out; draw less of it (max_nodes=, or model= "
+        advice += "with collapse=)"
         if any(word in message.lower() for word in ("memory", "alloc")):
             raise RendererError(
-                f"{shown} ran out of memory (it may use {MEMORY_LIMIT / 2**30:g} GiB): the "
-                "graph is too large to lay out; draw less of it (max_nodes=, or model= with "
-                f"collapse=). The renderer said: {message or f'exit {child.returncode}'}"
+                f"{shown} ran out of memory {limit}: {advice}. The renderer said: {message}"
+            )
+        if child.returncode < 0 and limited:  # dot crashes when an allocation fails
+            name = signal.Signals(-child.returncode).name
+            raise RendererError(
+                f"{shown} was stopped by {name}, most likely out of memory {limit}: {advice}"
             )
         raise RendererError(f"{shown} failed (exit {child.returncode}): {message}")
     return out
