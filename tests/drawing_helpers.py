@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 from hypothesis import strategies as st
@@ -307,39 +309,14 @@ def recorded_toy_mlp_graph(nouts: list[int]) -> tuple[ToyMLP, Recording, list[Va
     return model, recording, xs, loss
 
 
-# -- the lecture's drawings ----------------------------------------------------------------
+# -- the lecture's drawings: the ones the README shows -----------------------------------------
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # no package
+from make_figures import lecture_mlp  # noqa: E402, F401  (it puts demo.py on the path)
+
+from demo import lecture_neuron as _lecture_neuron  # noqa: E402
+
+
 def lecture_neuron() -> tuple[Value, dict[str, Value]]:
-    """micrograd's lecture neuron, o = tanh(x1 w1 + x2 w2 + b), built from Values with its
-    names, backward done: o = 0.7071, do/dn = 0.5 (the hand computation)."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1, x2w2 = x1 * w1, x2 * w2
-    x1w1.label, x2w2.label = "x1w1", "x2w2"
-    total = x1w1 + x2w2
-    total.label = "x1w1 + x2w2"
-    n = total + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return o, {"w1": w1, "w2": w2, "b": b}
-
-
-def lecture_mlp(rankdir: str = "LR") -> Any:
-    """``nn.MLP(2, [4, 4, 1])`` on (x1, x2) = (2, 0) with a squared error, drawn collapsed."""
-    import nn
-    from autograd import draw_dot
-
-    model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=2)
-    xs = [Value(2.0, label="x1"), Value(0.0, label="x2")]
-    record = getattr(nn, "record_calls", None)
-    if record is None:  # TEMPORARY: until nn.record_calls lands, the model's _last_call
-        out, calls = model(xs), model
-    else:
-        with record(model) as calls:
-            out = model(xs)
-    loss = (out - 1.0) ** 2
-    loss.label = "loss"
-    loss.backward()
-    return draw_dot(loss, model=calls, collapse=True, rankdir=rankdir)
+    """demo.py's neuron, o = tanh(x1 w1 + x2 w2 + b) = 0.7071, and its parameters."""
+    o, leaves = _lecture_neuron()
+    return o, {name: leaves[name] for name in ("w1", "w2", "b")}

@@ -69,7 +69,7 @@ def test_a_lecture_drawing_reads_on_a_slide(renderer: str, name: str) -> None:
 @pytest.mark.renderer
 @pytest.mark.parametrize("renderer", renderers())
 def test_the_collapsed_mlp_reads_on_a_slide_top_to_bottom_too(renderer: str) -> None:
-    seen = layout(lecture_mlp("TB"), renderer)
+    seen = layout(lecture_mlp(rankdir="TB"), renderer)
     assert seen.smallest_text_px >= 17.5  # taller than wide: 17.5 px, the rest holds
     assert seen.overlaps() == [] and seen.outside_own_node() == []
 

@@ -17,35 +17,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "docs" / "figures"
+sys.path.insert(0, str(ROOT))  # demo.py: the lecture's neuron
 RENDERER = "graphviz-pure"
 DPI = 120
 
 
-def lecture_neuron():  # type: ignore[no-untyped-def]
-    """micrograd's lecture neuron o = tanh(x1 w1 + x2 w2 + b), its backward pass done."""
-    from autograd import Value
-
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1, x2w2 = x1 * w1, x2 * w2
-    x1w1.label, x2w2.label = "x1w1", "x2w2"
-    total = x1w1 + x2w2
-    total.label = "x1w1 + x2w2"
-    n = total + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return o, {"w1": w1, "w2": w2, "b": b}
-
-
-def figures() -> dict[str, object]:
-    """Each picture's name and the Drawing it shows."""
+def lecture_mlp(**options: object) -> object:
+    """``nn.MLP(2, [4, 4, 1])`` on (x1, x2) = (2, 0) with a squared error, drawn collapsed."""
     import nn
     from autograd import Value, draw_dot
 
-    o, params = lecture_neuron()
     model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=2)
     xs = [Value(2.0, label="x1"), Value(0.0, label="x2")]
     record = getattr(nn, "record_calls", None)
@@ -57,9 +38,19 @@ def figures() -> dict[str, object]:
     loss = (out - 1.0) ** 2
     loss.label = "loss"
     loss.backward()
+    return draw_dot(loss, model=calls, collapse=True, **options)
+
+
+def figures() -> dict[str, object]:
+    """Each picture's name and the Drawing it shows."""
+    from autograd import draw_dot
+    from demo import lecture_neuron
+
+    o, leaves = lecture_neuron()
+    params = {name: leaves[name] for name in ("w1", "w2", "b")}
     return {
         "neuron": draw_dot(o, params=params, show_local_grads=True, legend=True),
-        "mlp_collapsed": draw_dot(loss, model=calls, collapse=True, color_by_grad=True),
+        "mlp_collapsed": lecture_mlp(color_by_grad=True),
     }
 
 
@@ -71,7 +62,6 @@ def renderer_version() -> str:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
     FOLDER.mkdir(parents=True, exist_ok=True)
     for name, drawing in figures().items():
         (FOLDER / f"{name}.dot").write_text(drawing.source, encoding="utf-8")  # type: ignore[attr-defined]
