@@ -25,6 +25,8 @@ from autograd.modes import (
 )
 from autograd.rules import defop
 
+__version__ = "0.1.0"  # the one place: pyproject.toml reads it, nn re-exports it
+
 __all__ = [
     "Constant",
     "GradcheckError",

@@ -7,18 +7,21 @@ in the node, so a node holds no closure, never refers to itself, and a dropped g
 freed by reference counting alone. ``backward()`` orders the graph (an explicit stack, no
 recursion limit) and applies each node's rule in reverse order: :func:`chain_rule`.
 
-What is not on the slide lives in its own module: ``checks`` (numbers into Constants,
-clear errors), ``modes`` (``no_grad`` and friends, per thread), ``extras`` (micrograd's
-``_backward`` closures, gradient hooks), ``fast`` (the specialised backward loop and the
-fused ``dot``, tested equal to :func:`chain_rule`). This module imports only those.
+What is not on the slide lives in its own module: ``conveniences`` (printing, comparing,
+converting a Value), ``checks`` (numbers into Constants, clear errors), ``modes``
+(``no_grad`` and friends, per thread), ``extras`` (micrograd's ``_backward`` closures,
+gradient hooks), ``fast`` (the specialised backward loop and the fused ``dot``, tested
+equal to :func:`chain_rule`), ``functional`` (``grad`` and backward's reference pass
+around :func:`chain_rule`). This module imports only those and the op table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autograd import checks
+from autograd.conveniences import ValueConveniences
 from autograd.rules import OPS, Op, Scalar
 
 __all__ = [
@@ -32,8 +35,8 @@ __all__ = [
 ]
 
 
-class Value:
-    """A scalar node of a computation graph.
+class Value(ValueConveniences):
+    """A scalar node of a computation graph (printing, comparing, hooks: see conveniences).
 
     >>> x = Value(3.0, label="x")
     >>> y = x * x + 2 * x
@@ -43,15 +46,11 @@ class Value:
     """
 
     # Parents live in two slots, not a tuple, to keep a node one object (see checks.pack).
-    __slots__ = ("__weakref__", "_a", "_b", "_extra", "_label", "_op", "data", "grad")
+    __slots__ = ("__weakref__", "_a", "_b", "_extra", "_op", "data", "grad")
     __array_ufunc__ = None  # numpy scalars on the left (np.float64(2) * x) use our ops
-    data: float
-    grad: Any  # a float; a Value after backward(create_graph=True)
     _a: Any  # the parents (see checks.pack)
     _b: Value | None
     _op: str
-    _label: str
-    _extra: extras.Extras | None  # a closure or hooks of its own (rare; see extras)
 
     def __init__(self, data: Any, _children: Iterable[Value] = (), _op: str = "", label: str = ""):
         self.data = checks.to_float(data, "Value")
@@ -60,14 +59,6 @@ class Value:
         self._op = self._label = ""
         if _children or _op or label:  # micrograd's Value(data, (a, b), "+"), or a label
             extras.construct(self, _children, _op, label)
-
-    @property
-    def label(self) -> str:
-        return self._label
-
-    @label.setter
-    def label(self, text: str) -> None:
-        self._label = checks.label_text(text)
 
     @property
     def op(self) -> str:
@@ -98,11 +89,8 @@ class Value:
     def __neg__(self) -> Value:
         return apply("neg", self)
 
-    def __radd__(self, other: Any) -> Value:
-        return operand(other, "+") + self
-
-    def __rmul__(self, other: Any) -> Value:
-        return operand(other, "*") * self
+    __radd__ = __add__  # 2 + x is x + 2 (as in micrograd)
+    __rmul__ = __mul__
 
     def __sub__(self, other: Any) -> Value:  # x - 1 is x + (-1): a constant needs no neg node
         return self + (-other if isinstance(other, Value) else constant(-operand(other, "-").data))
@@ -171,53 +159,10 @@ class Value:
         the same); ``detect_anomaly()`` refuses such a graph.
         """
         seed = checks.seed(gradient, create_graph)
-        if inputs is None and fast.applies(seed):
-            fast.backward(self, seed)
+        if inputs is None and fast.applies(self, seed):
+            fast.backward(self, seed)  # the common case, specialised for speed
         else:
-            backward_reference(self, seed, create_graph, inputs)
-
-    # micrograd's closure: applies this node's rule once (see extras; built on demand)
-    _backward = property(
-        lambda self: extras.closure(self), lambda self, f: extras.set_closure(self, f)
-    )
-
-    def register_hook(self, hook: Callable[[Any], Any]) -> Any:
-        """Call ``hook(grad)`` when this node's gradient is known; a returned value replaces
-        it (PyTorch's ``Tensor.register_hook``). Returns a handle with ``.remove()``."""
-        return extras.add_hook(self, hook)
-
-    def __repr__(self) -> str:
-        label = f", label={self.label!r}" if self.label else ""
-        return f"{type(self).__name__}(data={self.data}, grad={self.grad}{label})"
-
-    def __format__(self, spec: str) -> str:  # f"{loss:.4f}" formats the data
-        return format(self.data, spec) if spec else repr(self)
-
-    def __float__(self) -> float:  # math.exp(x), float(x): refuse to drop x from the graph
-        raise checks.float_conversion_error(self)
-
-    def item(self) -> float:
-        """The data, as a float (as ``torch.Tensor.item``): the explicit way out of a graph."""
-        return self.data
-
-    def detach(self) -> Value:
-        """A new leaf holding the same data, cut off from this graph."""
-        return Value(self.data, label=self.label)
-
-    def __lt__(self, other: Any) -> bool:  # comparisons compare data; == and hash stay
-        return self.data < operand(other, "<").data  # identity, so Values go in sets
-
-    def __le__(self, other: Any) -> bool:
-        return self.data <= operand(other, "<=").data
-
-    def __gt__(self, other: Any) -> bool:
-        return self.data > operand(other, ">").data
-
-    def __ge__(self, other: Any) -> bool:
-        return self.data >= operand(other, ">=").data
-
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
+            functional.backward(self, seed, create_graph, inputs)  # by chain_rule
 
 
 class Constant(Value):
@@ -234,13 +179,9 @@ modes_in_use = 0  # threads not in the default grad modes (no_grad, ...): see au
 def new_node(data: float, a: Any, b: Value | None, op: str) -> Value:
     """The Value an op returns: its data, its parents (two slots) and the op's name."""
     out: Value = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out._label = ""
-    out._op = op
-    out._a = a
-    out._b = b
-    out._extra = None
+    out.data, out.grad, out._op = data, 0.0, op
+    out._a, out._b = a, b
+    out._label, out._extra = "", None
     return modes.adjust(out) if modes_in_use else out  # no_grad(): a leaf; anomaly: checks
 
 
@@ -263,9 +204,7 @@ def operand(x: Any, op: str) -> Value:
 
 def constant(x: float) -> Constant:
     c: Constant = _new(Constant)
-    c.data = x
-    c.grad = 0.0
-    c._label = c._op = ""
+    c.data, c.grad, c._label, c._op = x, 0.0, "", ""
     c._a = c._b = c._extra = None
     return c
 
@@ -335,24 +274,4 @@ def chain_rule(
         yield n, passed
 
 
-def backward_reference(root: Value, seed: Any, create_graph: bool, inputs: Any) -> None:
-    """backward() by the reference pass: every gradient first, then all ``.grad`` at once."""
-    order = topological_order(root)
-    targets = order if inputs is None else checks.inputs(inputs, "backward: inputs")
-    grads = {root: seed}
-    check = modes.anomaly_check(order)  # None unless detect_anomaly() is on
-    with modes.recording(create_graph):
-        for n, passed in chain_rule(order, grads):
-            if check:
-                check(n, passed)
-        extras.hook_leaves(grads)
-    with deferred_interrupts():  # all of .grad changes, or none
-        for n in targets:
-            if n._a is not None and inputs is None:  # an intermediate node: this pass's gradient
-                n.grad = grads.get(n, 0.0)
-            elif n in grads:  # a leaf (or a node asked for by inputs=): add this pass's
-                n.grad = grads[n] if type(n.grad) is float and n.grad == 0 else n.grad + grads[n]
-
-
-from autograd import extras, fast, modes  # noqa: E402  (they use Value: import after it)
-from autograd.interrupts import deferred_interrupts  # noqa: E402
+from autograd import extras, fast, functional, modes  # noqa: E402  (they use Value)

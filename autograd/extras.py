@@ -10,23 +10,27 @@ builds one on demand. Two kinds of node carry more, in their ``_extra`` slot:
   to be freed, as every micrograd node does;
 * a node with hooks (``register_hook``), which may replace its gradient.
 
-Once any node has extras, ``backward()`` takes the reference pass
-(:func:`autograd.engine.chain_rule`), which knows about them. This module imports the
-engine and the op table.
+A graph with such a node takes the reference pass (:func:`autograd.engine.chain_rule`),
+which knows about them; ``live`` counts the nodes with extras that exist, so that while
+there are none, ``backward()`` does not even look. This module imports the engine, the
+modes and the op table.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from autograd import checks, engine
+from autograd import checks, engine, modes
 from autograd.rules import OPS
 
 __all__ = ["Extras", "HookHandle"]
 
-in_use = False  # set for good once any node has extras; the fast backward pass then steps aside
+live = 0  # nodes with extras that exist now (see the module)
+_live_lock = threading.RLock()  # re-entrant: a finalizer may run during a count
 
 
 class Extras:
@@ -39,11 +43,18 @@ class Extras:
         self.hooks: list[Callable[[Any], Any]] = []
 
 
-def lecture_node() -> Extras:
-    """The extras of a node made by ``Value(data, _children, _op)`` (see the module)."""
-    global in_use
-    in_use = True
-    return Extras()
+def _count(change: int) -> None:
+    global live
+    with _live_lock:
+        live += change
+
+
+def attach(node: engine.Value) -> Extras:
+    """Give ``node`` extras, counted in ``live`` while the node exists."""
+    node._extra = Extras()
+    _count(1)
+    weakref.finalize(node, _count, -1)
+    return node._extra
 
 
 def construct(node: engine.Value, children: Any, op: Any, label: Any) -> None:
@@ -51,16 +62,22 @@ def construct(node: engine.Value, children: Any, op: Any, label: Any) -> None:
     parents this way is a lecture node: its derivative is its ``_backward`` closure (or, if
     it has none, the table rule of its op)."""
     label, parents = checks.label_and_children(label, children)
-    node._label, node._op = label, checks.op_name(op)
-    if parents:
+    node._label = label
+    if parents and modes.is_grad_enabled():  # under no_grad() it is a leaf, as any op's result
         node._a, node._b = checks.pack(parents)
-        node._extra = lecture_node()
+        node._op = checks.op_name(op)
+        attach(node)
+    elif not parents:
+        node._op = checks.op_name(op)
 
 
 def _extras(node: engine.Value) -> Extras:
-    if node._extra is None:
-        node._extra = lecture_node()
-    return node._extra
+    return node._extra if node._extra is not None else attach(node)
+
+
+def in_graph(root: engine.Value) -> bool:
+    """Whether any node of root's graph has extras (only asked while some exist)."""
+    return live > 0 and any(n._extra is not None for n in engine.topological_order(root))
 
 
 # -- micrograd's node._backward ---------------------------------------------------------------
@@ -164,7 +181,7 @@ def run_hooks(node: engine.Value, g: Any) -> Any:
 
 def hook_leaves(grads: dict[engine.Value, Any]) -> None:
     """Pass each leaf's total gradient through its hooks (non-leaves had theirs in the pass)."""
-    if not in_use:
+    if live == 0:
         return
     for n, g in grads.items():
         if n._a is None and n._extra is not None and n._extra.hooks:

@@ -13,10 +13,13 @@ step (see the README's Performance section):
   the gradients directly (:func:`_dot_accumulate`): 65 op nodes per forward pass of
   ``MLP(2, [16, 16, 1])`` instead of 640.
 
-It applies only to the common case: a float seed, this thread in the default modes, and no
-node with a closure or hooks of its own (then the reference pass runs). A float rule never
+It applies only to the common case: a float seed, no ``detect_anomaly()`` in this thread,
+and no node with a closure or hooks of its own in the graph (then the reference pass runs).
+A float rule never
 raises (see :mod:`autograd.rules`), so the pass cannot stop half-way except by Ctrl-C, which
 is held back until it ends: the gradients are all updated or none.
+
+This module imports the engine, its modes and extras, and the op table.
 """
 
 from __future__ import annotations
@@ -32,12 +35,12 @@ from autograd.rules import OPS
 __all__ = ["backward", "dot"]
 
 
-def applies(seed: Any) -> bool:
+def applies(root: Value, seed: Any) -> bool:
     """Whether the fast pass gives what the reference pass would."""
     return (
         type(seed) is float
-        and not extras.in_use
         and (engine.modes_in_use == 0 or not modes.is_anomaly_enabled())
+        and not extras.in_graph(root)
     )
 
 

@@ -1,8 +1,11 @@
-"""``grad``: gradients returned as values, as ``torch.autograd.grad`` returns them.
+"""The reference pass around :func:`autograd.engine.chain_rule`: ``grad`` (gradients
+returned as values, as ``torch.autograd.grad`` returns them) and ``backward``'s general case.
 
-It runs the reference pass (:func:`autograd.engine.chain_rule`) into a dictionary of its
-own, so it reads and writes no ``.grad``: threads may take gradients of graphs that share
-parameters at the same time. This module imports the engine and its helpers.
+Both run :func:`gradients`: the chain rule into a dictionary of its own, with anomaly
+checks and hooks. ``grad`` reads and writes no ``.grad``, so threads may take gradients of
+graphs that share parameters at the same time; ``backward`` writes ``.grad`` only once
+every gradient is known, so a pass that fails changes nothing. This module imports the
+engine and its helpers.
 """
 
 from __future__ import annotations
@@ -12,8 +15,44 @@ from typing import Any
 
 from autograd import checks, extras, modes
 from autograd.engine import Value, chain_rule, constant, topological_order
+from autograd.interrupts import deferred_interrupts
 
-__all__ = ["grad"]
+__all__ = ["backward", "grad", "gradients"]
+
+
+def gradients(
+    roots: list[Value], seeds: list[Any], create_graph: bool
+) -> tuple[list[Value], dict[Value, Any]]:
+    """Every gradient of ``sum(seed * root)``: the topological order and a dict node -> grad.
+
+    Under ``detect_anomaly()`` a stale graph or a non-finite gradient raises; hooks
+    (``register_hook``) see and may replace each gradient; with ``create_graph`` the rules'
+    arithmetic is recorded, whatever the grad mode.
+    """
+    order = _order(roots)
+    grads: dict[Value, Any] = {}
+    for root, seed in zip(roots, seeds):
+        grads[root] = seed if root not in grads else grads[root] + seed
+    check = modes.anomaly_check(order)  # None unless detect_anomaly() is on
+    with modes.recording(create_graph):
+        for node, passed in chain_rule(order, grads):
+            if check:
+                check(node, passed)
+        extras.hook_leaves(grads)
+    return order, grads
+
+
+def backward(root: Value, seed: Any, create_graph: bool, inputs: Any) -> None:
+    """``root.backward()`` by the reference pass: every gradient first, then ``.grad``."""
+    order, grads = gradients([root], [seed], create_graph)
+    targets = order if inputs is None else checks.inputs(inputs, "backward: inputs")
+    with deferred_interrupts():  # all of .grad changes, or none
+        for node in targets:
+            if node._a is not None and inputs is None:  # intermediate: this pass's gradient
+                node.grad = grads.get(node, 0.0)
+            elif node in grads:  # a leaf (or a node asked for by inputs=): add this pass's
+                old = node.grad
+                node.grad = grads[node] if type(old) is float and old == 0 else old + grads[node]
 
 
 def grad(
@@ -47,16 +86,7 @@ def grad(
         allow_unused = materialize_grads
     if materialize_grads and not allow_unused:
         raise ValueError("grad: allow_unused=False contradicts materialize_grads=True")
-    order = _order(roots)
-    grads: dict[Value, Any] = {}
-    for root, seed in zip(roots, _seeds(grad_outputs, len(roots), create_graph)):
-        grads[root] = seed if root not in grads else grads[root] + seed
-    check = modes.anomaly_check(order)
-    with modes.recording(create_graph):
-        for node, passed in chain_rule(order, grads):
-            if check:
-                check(node, passed)
-        extras.hook_leaves(grads)
+    _, grads = gradients(roots, _seeds(grad_outputs, len(roots), create_graph), create_graph)
     return tuple(
         _result(grads, x, i, allow_unused, materialize_grads, create_graph)
         for i, x in enumerate(xs)

@@ -1,4 +1,8 @@
-"""Compare the engine's gradients with central finite differences."""
+"""Compare the engine's gradients with central finite differences (``gradcheck``,
+``gradgradcheck``), as PyTorch's ``torch.autograd.gradcheck`` does.
+
+This module imports the engine's public functions (``grad``, ``no_grad``) and its checks.
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,9 @@ Everything a notebook needs is importable from ``nn`` directly:
 True
 """
 
-from nn import datasets, optim, utils
+from autograd import __version__ as __version__
+from nn import datasets, functional, optim, utils
+from nn.bridge import to_torch
 from nn.checkpoint import CheckpointError, load, save
 from nn.datasets import (
     make_blobs,
@@ -20,17 +22,36 @@ from nn.datasets import (
     make_xor,
     train_test_split,
 )
-from nn.layers import ACTIVATIONS, MLP, Dropout, Layer, Neuron, Sequential
+from nn.layers import (
+    ACTIVATIONS,
+    MLP,
+    Dropout,
+    Identity,
+    Layer,
+    LeakyReLU,
+    Linear,
+    ModuleList,
+    Neuron,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
 from nn.losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    MSELoss,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
     hinge_loss,
     mse_loss,
 )
-from nn.module import Module
+from nn.module import Module, RemovableHandle
 from nn.optim import SGD, Adam, AdamW, RMSprop
 from nn.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, StepLR
+from nn.recording import CallRecord, ModuleCall, record_calls
 from nn.stats import FlowReport, dead_relu_fraction, grad_norms, gradient_flow
 from nn.train import History, evaluate, fit
 from nn.utils import clip_grad_norm_, clip_grad_value_
@@ -41,20 +62,34 @@ __all__ = [
     "SGD",
     "Adam",
     "AdamW",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CallRecord",
     "CheckpointError",
     "CosineAnnealingLR",
+    "CrossEntropyLoss",
     "Dropout",
     "ExponentialLR",
     "FlowReport",
     "History",
+    "Identity",
     "LambdaLR",
     "Layer",
+    "LeakyReLU",
+    "Linear",
     "LinearLR",
+    "MSELoss",
     "Module",
+    "ModuleCall",
+    "ModuleList",
     "Neuron",
     "RMSprop",
+    "ReLU",
+    "RemovableHandle",
     "Sequential",
+    "Sigmoid",
     "StepLR",
+    "Tanh",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "clip_grad_norm_",
@@ -64,6 +99,7 @@ __all__ = [
     "dead_relu_fraction",
     "evaluate",
     "fit",
+    "functional",
     "grad_norms",
     "gradient_flow",
     "hinge_loss",
@@ -75,7 +111,9 @@ __all__ = [
     "make_xor",
     "mse_loss",
     "optim",
+    "record_calls",
     "save",
+    "to_torch",
     "train_test_split",
     "utils",
 ]

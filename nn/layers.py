@@ -1,17 +1,41 @@
-"""Neurons, layers and MLPs (micrograd's, plus activations and seeded init), Dropout, Sequential."""
+"""The layers: micrograd's ``Neuron``, ``Layer`` and ``MLP`` (with activations and seeded
+initialisation), and PyTorch's ``Linear``, activation modules, ``Dropout``, ``Sequential``
+and ``ModuleList``.
+
+micrograd's classes hold one ``Neuron`` per output, so a drawing can box each neuron;
+PyTorch's ``Linear`` holds a weight matrix (``weight[j][i]``, a list of rows) and a bias
+vector, named as PyTorch names them (``weight.j.i``, ``bias.j``).
+
+May import: ``autograd`` (its public API), ``nn.checks``, ``nn.functional``, ``nn.module``.
+"""
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator
-from numbers import Real
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from autograd import Constant, Value, dot
-from nn.module import Module, build, describe, values_in
+from nn import functional as F
+from nn.checks import boolean, is_integer, is_number, number, positive_int, probability, shown
+from nn.module import Module, build, describe
 
-__all__ = ["ACTIVATIONS", "MLP", "Dropout", "Layer", "Neuron", "Sequential"]
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "Dropout",
+    "Identity",
+    "Layer",
+    "LeakyReLU",
+    "Linear",
+    "ModuleList",
+    "Neuron",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
+]
 
 Seed = int | random.Random | None
 
@@ -26,29 +50,23 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 INITS = ("auto", "he", "xavier", "uniform")
 
 
-def _random_source(seed: Any) -> Any:
+def _random_source(seed: Any, where: str) -> Any:
     """A source of random numbers: Python's global one (``random.seed`` works, as in
     micrograd), a fresh ``Random(seed)``, or a ``Random`` shared by a whole model."""
     if seed is None or seed is random:
         return random
     if isinstance(seed, random.Random):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int or random.Random, got {type(seed).__name__}")
-    return random.Random(seed)
-
-
-def _positive_int(value: Any, name: str, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{where}: {name} must be a positive int, got {value!r}")
-    return value
+    if not is_integer(seed):
+        raise TypeError(f"{where}: seed must be an int or random.Random, got {shown(seed)}")
+    return random.Random(int(seed))
 
 
 def _as_inputs(x: Any, nin: int, where: str) -> list[Any] | tuple[Any, ...]:
     """x as a list of nin inputs; a bare number or Value counts as one input."""
     if isinstance(x, (list, tuple)):
         xs: list[Any] | tuple[Any, ...] = x
-    elif isinstance(x, (Value, Real)) and not isinstance(x, bool):
+    elif isinstance(x, Value) or is_number(x):
         xs = [x]
     elif isinstance(x, (str, bytes, dict)) or not hasattr(x, "__iter__"):
         raise TypeError(f"{where}: x must be a list of numbers or Values, got {type(x).__name__}")
@@ -62,9 +80,9 @@ def _as_inputs(x: Any, nin: int, where: str) -> list[Any] | tuple[Any, ...]:
 def _bad_input(xs: Any, where: str) -> TypeError:
     """The error for the first input that is not a number (found after the fast path failed)."""
     for i, xi in enumerate(xs):
-        if isinstance(xi, bool) or not isinstance(xi, (Value, Real)):
+        if not (isinstance(xi, Value) or is_number(xi)):
             return TypeError(
-                f"{where}: input x[{i}] is {type(xi).__name__} ({xi!r}); "
+                f"{where}: input x[{i}] is {type(xi).__name__} ({shown(xi)}); "
                 "inputs must be numbers (int, float) or Values"
             )
     return TypeError(f"{where}: inputs must be numbers (int, float) or Values")
@@ -78,7 +96,7 @@ def _shared_inputs(xs: Any, where: str) -> list[Value]:
     for xi in xs:
         if isinstance(xi, Value):
             values.append(xi)
-        elif isinstance(xi, Real) and not isinstance(xi, bool):
+        elif is_number(xi):
             values.append(Constant(xi))
         else:
             raise _bad_input(xs, where)
@@ -90,9 +108,11 @@ class Neuron(Module):
 
     ``nonlin=False`` makes it linear; otherwise ``activation`` picks the function ("relu"
     by default, as in micrograd). Weights start uniform in [-bound, bound] with bound from
-    ``init``: "he" sqrt(6/nin) (for ReLU), "xavier" sqrt(6/(nin+fan_out)) (for tanh,
-    sigmoid, linear), "uniform" 1 (micrograd's); "auto" picks by activation. The bias
-    starts at 0. ``seed`` (an int or a ``random.Random``) makes it reproducible.
+    ``init``: "uniform" 1 (the default: micrograd's U(-1, 1), drawn in micrograd's order,
+    so ``random.seed(s)`` gives micrograd's weights), "he" sqrt(6/nin) (for ReLU),
+    "xavier" sqrt(6/(nin+fan_out)) (for tanh, sigmoid, linear); "auto" picks He or Xavier
+    by activation. The bias starts at 0. ``seed`` (an int or a ``random.Random``) makes it
+    reproducible.
 
     ``fused=True`` computes the weighted sum as one ``autograd.dot`` node (fast, same
     numbers); the default records one node per scalar op, the graph a lecture draws.
@@ -113,10 +133,10 @@ class Neuron(Module):
         activation: str | None = None,
         fused: bool = False,
         seed: Seed = None,
-        init: str = "auto",
+        init: str = "uniform",
         fan_out: int = 1,
     ) -> None:
-        self.nin = _positive_int(nin, "nin", "Neuron")
+        self.nin = positive_int(nin, "nin", "Neuron")
         if activation is not None and activation not in ACTIVATIONS:
             raise ValueError(
                 f"Neuron: unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
@@ -124,11 +144,11 @@ class Neuron(Module):
         if init not in INITS:
             raise ValueError(f"Neuron: unknown init {init!r}; choose one of {', '.join(INITS)}")
         self.activation = (activation or "relu") if nonlin else "linear"
-        self.fused = bool(fused)
+        self.fused = boolean(fused, "fused", "Neuron")
         bound = _init_bound(
-            init, self.activation, self.nin, _positive_int(fan_out, "fan_out", "Neuron")
+            init, self.activation, self.nin, positive_int(fan_out, "fan_out", "Neuron")
         )
-        rng = _random_source(seed)
+        rng = _random_source(seed, "Neuron")
         self.w = [Value(rng.uniform(-bound, bound), label=f"w{i}") for i in range(self.nin)]
         self.b = Value(0.0, label="b")
 
@@ -175,9 +195,9 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
-        self.nin = _positive_int(nin, "nin", "Layer")
-        self.nout = _positive_int(nout, "nout", "Layer")
-        kwargs["seed"] = _random_source(kwargs.get("seed"))  # one stream for all neurons
+        self.nin = positive_int(nin, "nin", "Layer")
+        self.nout = positive_int(nout, "nout", "Layer")
+        kwargs["seed"] = _random_source(kwargs.get("seed"), "Layer")  # one stream for all
         kwargs.setdefault("fan_out", self.nout)
         self.neurons = [Neuron(self.nin, **kwargs) for _ in range(self.nout)]
 
@@ -187,14 +207,7 @@ class Layer(Module):
 
     def forward(self, x: Any) -> Value | list[Value]:
         xs = _shared_inputs(_as_inputs(x, self.nin, "Layer"), "Layer")
-        # Each neuron's call is recorded as Module.__call__ would, but the inputs they
-        # share are collected once per layer instead of once per neuron.
-        inputs = values_in(xs)
-        out = []
-        for neuron in self.neurons:
-            y = neuron.forward(xs)
-            neuron._last_call = (inputs, (y,))
-            out.append(y)
+        out = [neuron(xs) for neuron in self.neurons]  # through __call__: hooks see each one
         return out[0] if len(out) == 1 else out
 
     def config(self) -> dict[str, Any]:
@@ -225,14 +238,17 @@ class MLP(Module):
     def __init__(self, nin: int, nouts: list[int], **kwargs: Any) -> None:
         if "nonlin" in kwargs:
             raise TypeError("MLP: nonlin is set per layer (hidden layers nonlinear, last linear)")
-        if not isinstance(nouts, (list, tuple)) or not nouts:
+        if isinstance(nouts, (str, bytes, Mapping)) or not hasattr(nouts, "__iter__"):
+            raise TypeError(f"MLP: nouts must be a list of layer widths, got {shown(nouts)}")
+        widths = [positive_int(n, "nouts", "MLP") for n in nouts]
+        if not widths:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer widths, got {nouts!r}")
-        self.nin = _positive_int(nin, "nin", "MLP")
-        sizes = [self.nin, *(_positive_int(n, "nouts", "MLP") for n in nouts)]
-        kwargs["seed"] = _random_source(kwargs.get("seed"))
-        last = len(nouts) - 1
+        self.nin = positive_int(nin, "nin", "MLP")
+        sizes = [self.nin, *widths]
+        kwargs["seed"] = _random_source(kwargs.get("seed"), "MLP")
+        last = len(widths) - 1
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], nonlin=i != last, **kwargs) for i in range(len(nouts))
+            Layer(sizes[i], sizes[i + 1], nonlin=i != last, **kwargs) for i in range(len(widths))
         ]
         self._activation = kwargs.get("activation") or "relu"
 
@@ -254,10 +270,114 @@ class MLP(Module):
         return f"MLP({self.nin}, {nouts}, activation={self._activation!r})"
 
 
-def _probability(p: Any) -> float:
-    if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= float(p) < 1:
-        raise ValueError(f"Dropout: p must be a probability in [0, 1), got {p!r}")
-    return float(p)
+# -- PyTorch's layers ------------------------------------------------------------------
+class Linear(Module):
+    """PyTorch's ``nn.Linear``: y_j = sum_i weight[j][i] x_i + bias[j], no activation.
+
+    It returns a list of ``out_features`` Values, even for one (as PyTorch's returns a
+    tensor of shape (1,); the losses accept a list of one Value against one number).
+    Weights and biases start uniform in [-1/sqrt(in_features), 1/sqrt(in_features)], as
+    PyTorch's ``reset_parameters`` draws them (kaiming_uniform with a = sqrt(5)); ``seed``
+    makes that reproducible (PyTorch's own random numbers are not reproduced). Each output
+    is one ``autograd.dot`` node.
+
+    >>> fc = Linear(3, 2, seed=0)
+    >>> [name for name, _ in fc.named_parameters()][:4], len(fc.parameters())
+    (['weight.0.0', 'weight.0.1', 'weight.0.2', 'weight.1.0'], 8)
+    >>> len(fc([1.0, 2.0, 3.0]))
+    2
+    """
+
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, *, seed: Seed = None
+    ) -> None:
+        self.in_features = positive_int(in_features, "in_features", "Linear")
+        self.out_features = positive_int(out_features, "out_features", "Linear")
+        boolean(bias, "bias", "Linear")
+        rng = _random_source(seed, "Linear")
+        bound = 1.0 / math.sqrt(self.in_features)
+        self.weight = [
+            [Value(rng.uniform(-bound, bound)) for _ in range(self.in_features)]
+            for _ in range(self.out_features)
+        ]
+        self.bias = (
+            [Value(rng.uniform(-bound, bound)) for _ in range(self.out_features)] if bias else None
+        )
+
+    def forward(self, x: Any) -> list[Value]:
+        xs = _shared_inputs(_as_inputs(x, self.in_features, "Linear"), "Linear")
+        return F.linear(xs, self.weight, self.bias)  # type: ignore[no-any-return]
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "in_features": self.in_features,
+            "out_features": self.out_features,
+            "bias": self.bias is not None,
+        }
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class _Activation(Module):
+    """An activation as a module, applied to a Value, a number or each element of a list."""
+
+    def config(self) -> dict[str, Any]:
+        return {}
+
+
+class ReLU(_Activation):
+    """max(0, x) for each element (``inplace`` is accepted and changes nothing)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        self.inplace = boolean(inplace, "inplace", "ReLU")
+
+    def forward(self, x: Any) -> Any:
+        return F.relu(x)
+
+
+class Tanh(_Activation):
+    """tanh(x) for each element."""
+
+    def forward(self, x: Any) -> Any:
+        return F.tanh(x)
+
+
+class Sigmoid(_Activation):
+    """1 / (1 + e^-x) for each element."""
+
+    def forward(self, x: Any) -> Any:
+        return F.sigmoid(x)
+
+
+class LeakyReLU(_Activation):
+    """x for x > 0, else ``negative_slope`` * x, for each element."""
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        self.negative_slope = number(negative_slope, "negative_slope", "LeakyReLU")
+        self.inplace = boolean(inplace, "inplace", "LeakyReLU")
+
+    def forward(self, x: Any) -> Any:
+        return F.leaky_relu(x, self.negative_slope)
+
+    def config(self) -> dict[str, Any]:
+        return {"negative_slope": self.negative_slope}
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Identity(_Activation):
+    """Returns its input unchanged (arguments are accepted and ignored, as in PyTorch)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def forward(self, x: Any) -> Any:
+        return x
 
 
 class Dropout(Module):
@@ -272,8 +392,8 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float = 0.5, *, seed: Seed = None) -> None:
-        self.p = _probability(p)
-        self._rng = _random_source(seed)
+        self.p = probability(p, "p", "Dropout")
+        self._rng = _random_source(seed, "Dropout")
 
     def forward(self, x: Any) -> Any:
         if not self.training or self.p == 0:
@@ -290,32 +410,104 @@ class Dropout(Module):
         return f"p={self.p}"
 
 
-class Sequential(Module):
-    """Modules applied one after the other; named "0", "1", ... as in PyTorch.
+# -- containers ----------------------------------------------------------------------------
+class _Container(Module):
+    """Modules held as the attributes "0", "1", ... (or given names), in order."""
+
+    def _items(self) -> list[tuple[str, Module]]:
+        """(name, module) in order; the same module twice is listed twice."""
+        return [(k, v) for k, v in vars(self).items() if isinstance(v, Module)]
+
+    def _add(self, name: str, module: Any, where: str) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"{where}: {name} must be a Module, got {type(module).__name__}")
+        self.add_module(name, module)
+
+    def _index(self, index: Any, where: str) -> int:
+        if not is_integer(index):
+            raise TypeError(f"{where}: index must be an int or a slice, got {shown(index)}")
+        n = len(self)
+        i = int(index)
+        if not -n <= i < n:
+            raise IndexError(f"{where}: index {i} is out of range for {n} modules")
+        return i % n
+
+    def _replace_all(self, modules: list[tuple[str, Module]]) -> None:
+        for name, _ in self._items():
+            delattr(self, name)
+        for name, module in modules:
+            self.add_module(name, module)
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter([module for _, module in self._items()])
+
+    def __delitem__(self, index: int | slice) -> None:
+        """Remove the module(s) at ``index``; the rest are renumbered 0, 1, ... (PyTorch)."""
+        items = self._items()
+        positions = range(len(items))
+        doomed = set(
+            positions[index]
+            if isinstance(index, slice)
+            else [self._index(index, type(self).__name__)]
+        )
+        self._renumber([module for i, (_, module) in enumerate(items) if i not in doomed])
+
+    def _renumber(self, modules: list[Module]) -> None:
+        self._replace_all([(str(i), module) for i, module in enumerate(modules)])
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        where = type(self).__name__
+        name = self._items()[self._index(index, where)][0]
+        self._add(name, module, where)
+
+    def config(self) -> dict[str, Any]:
+        return {"modules": [describe(module) for module in self]}
+
+
+class Sequential(_Container):
+    """Modules applied one after the other; named "0", "1", ... as in PyTorch, or by the
+    keys of a dict (``Sequential(OrderedDict(fc=Linear(2, 3), act=ReLU()))``).
 
     >>> model = Sequential(Layer(2, 3, seed=0), Dropout(0.2), Layer(3, 1, nonlin=False, seed=0))
     >>> [name for name, _ in model.named_parameters()][:2]
     ['0.neurons.0.w.0', '0.neurons.0.w.1']
-    >>> len(model), type(model[1]).__name__
-    (3, 'Dropout')
+    >>> len(model), type(model[1]).__name__, model[1:]      # a slice keeps the names
+    (3, 'Dropout', Sequential(
+      (1): Dropout(p=0.2)
+      (2): Layer(3, 1, activation='linear')
+    ))
     """
 
-    def __init__(self, *modules: Module) -> None:
+    def __init__(self, *modules: Any) -> None:
+        if len(modules) == 1 and isinstance(modules[0], Mapping):
+            for name, module in modules[0].items():
+                self._add(name, module, "Sequential")
+            return
         for i, module in enumerate(modules):
             if not isinstance(module, Module):
                 raise TypeError(
                     f"Sequential: argument {i} must be a Module, got {type(module).__name__}"
                 )
-            setattr(self, str(i), module)
+            self.add_module(str(i), module)
 
-    def __len__(self) -> int:
-        return sum(1 for _ in self.named_children())
+    def __getitem__(self, index: int | slice) -> Any:
+        items = self._items()
+        if isinstance(index, slice):
+            return Sequential(dict(items[index]))
+        return items[self._index(index, "Sequential")][1]
 
-    def __getitem__(self, index: int) -> Module:
-        return list(self)[index]
+    def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end (named by its position, as in PyTorch)."""
+        self._add(str(len(self)), module, "Sequential.append")
+        return self
 
-    def __iter__(self) -> Iterator[Module]:
-        return (module for _, module in self.named_children())
+    def extend(self, modules: Iterable[Module]) -> Sequential:
+        for module in modules:
+            self.append(module)
+        return self
 
     def forward(self, x: Any) -> Any:
         for module in self:
@@ -323,8 +515,71 @@ class Sequential(Module):
         return x
 
     def config(self) -> dict[str, Any]:
-        return {"modules": [describe(module) for module in self]}
+        config = super().config()
+        names = [name for name, _ in self._items()]
+        if names != [str(i) for i in range(len(names))]:
+            config["names"] = names
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Module:
-        return cls(*[build(d) for d in config["modules"]])
+        modules = [build(d) for d in config["modules"]]
+        names = config.get("names")
+        if names is None:
+            return cls(*modules)
+        if len(names) != len(modules):
+            raise ValueError(f"Sequential: {len(names)} names for {len(modules)} modules")
+        return cls(dict(zip(names, modules)))
+
+
+class ModuleList(_Container):
+    """PyTorch's ``nn.ModuleList``: a list of modules that a Module sees inside it (their
+    parameters count); index, iterate, ``append``, ``extend``, ``insert`` it as a list.
+
+    >>> blocks = ModuleList([Linear(2, 2, seed=i) for i in range(3)])
+    >>> len(blocks), [name for name, _ in blocks.named_children()]
+    (3, ['0', '1', '2'])
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        if modules is not None:
+            self.extend(modules)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        items = self._items()
+        if isinstance(index, slice):
+            return ModuleList([module for _, module in items[index]])
+        return items[self._index(index, "ModuleList")][1]
+
+    def append(self, module: Module) -> ModuleList:
+        self._add(str(len(self)), module, "ModuleList.append")
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        if isinstance(modules, Module) and not isinstance(modules, ModuleList):
+            raise TypeError("ModuleList.extend: expected an iterable of Modules, got a Module")
+        for module in list(modules):
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        modules = [m for _, m in self._items()]
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList.insert: expected a Module, got {type(module).__name__}")
+        modules.insert(index, module)
+        self._renumber(modules)
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        return ModuleList([*self, *other])
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            "ModuleList has no forward(): call its modules, e.g. for block in blocks: x = block(x)"
+        )
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Module:
+        return cls([build(d) for d in config["modules"]])

@@ -6,6 +6,10 @@ ReLU units are dead, how many tanh/sigmoid units are saturated.
 >>> report = gradient_flow(model, [[0.5, -1.0], [1.0, 2.0]], [1, -1], loss="hinge")
 >>> [row.name for row in report.rows]
 ['layers.0', 'layers.1', 'layers.2']
+
+Each layer's outputs come from a recording of the module calls (``nn.record_calls``).
+
+May import: ``autograd``, ``nn.layers``, ``nn.losses``, ``nn.module``, ``nn.recording``.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from typing import Any
 
 from autograd import no_grad
 from nn.layers import Layer
+from nn.losses import LossFn, resolve_loss
 from nn.module import Module
-from nn.train import LossFn, resolve_loss
+from nn.recording import record_calls
 
 __all__ = ["FlowReport", "LayerStats", "dead_relu_fraction", "grad_norms", "gradient_flow"]
 
@@ -38,25 +43,29 @@ def grad_norms(model: Module) -> dict[str, float]:
     without ``Layer`` modules gives one entry for all its parameters.
     """
     groups: list[tuple[str, Module]] = [*_layers(model)] or [("", model)]
-    return {
-        name: math.sqrt(sum(float(p.grad) ** 2 for p in module.parameters()))
-        for name, module in groups
-    }
+    return {name: _norm([float(p.grad) for p in module.parameters()]) for name, module in groups}
+
+
+def _norm(grads: list[float]) -> float:
+    """sqrt(sum of g^2); where the squares overflow (gradients of 1e200) or all underflow
+    (1e-200), math.hypot, which scales as it goes and never overflows."""
+    total = sum(g * g for g in grads)
+    if math.isfinite(total) and (total > 0 or not any(grads)):
+        return math.sqrt(total)
+    return math.hypot(*grads)
 
 
 def _run_collecting(
     model: Module, X: Sequence[Any]
 ) -> tuple[list[Any], dict[str, list[list[float]]]]:
     """The model's output for each sample, and each layer's outputs on each sample
-    (read from the layer's ``_last_call``, which every Module call records)."""
-    layers = _layers(model)
-    seen: dict[str, list[list[float]]] = {name: [] for name, _ in layers}
-    predictions = []
-    for x in X:
-        predictions.append(model(x))
-        for name, layer in layers:
-            if layer._last_call is not None:
-                seen[name].append([v.data for v in layer._last_call[1]])
+    (from a recording of the module calls)."""
+    seen: dict[str, list[list[float]]] = {name: [] for name, _ in _layers(model)}
+    with record_calls(model) as record:
+        predictions = [model(x) for x in X]
+    for call in record.calls:
+        if call.name in seen:
+            seen[call.name].append([v.data for v in call.outputs])
     return predictions, seen
 
 
@@ -132,7 +141,7 @@ def gradient_flow(
     """One forward and backward pass over the batch (X, y), no update: per-layer gradient
     norms, dead ReLU fractions and tanh/sigmoid saturation. Leaves the batch's gradients
     in ``.grad``."""
-    loss_fn, _ = resolve_loss(loss, None)
+    loss_fn, _ = resolve_loss(loss, None, "gradient_flow")
     layers = _layers(model)
     if not layers:
         raise ValueError("gradient_flow: the model has no Layer modules to report on")

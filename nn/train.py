@@ -11,45 +11,18 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, no_grad
-from nn.losses import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    hinge_loss,
-    mse_loss,
-)
+from nn.losses import AccuracyFn, LossFn, resolve_loss
 from nn.module import Module
 from nn.optim import Adam, Optimizer
 from nn.optim.lr_scheduler import LRScheduler
 from nn.utils import clip_grad_norm_
 
 __all__ = ["History", "evaluate", "fit"]
-
-LossFn = Callable[[Any, Any], Value]
-AccuracyFn = Callable[[Any, Any], bool]
-
-
-def _argmax(scores: Sequence[Value]) -> int:
-    return max(range(len(scores)), key=lambda i: scores[i].data)
-
-
-# loss name -> (loss function, "is this prediction right?" for the accuracy)
-LOSSES: dict[str, tuple[LossFn, AccuracyFn | None]] = {
-    "hinge": (hinge_loss, lambda out, t: (out.data > 0) == (t > 0)),
-    "bce_with_logits": (
-        binary_cross_entropy_with_logits,
-        lambda out, t: (out.data > 0) == (t > 0.5),
-    ),
-    "bce": (binary_cross_entropy, lambda out, t: (out.data > 0.5) == (t > 0.5)),
-    "cross_entropy": (cross_entropy, lambda out, t: _argmax(out) == t),
-    "mse": (mse_loss, None),
-}
-_BY_FUNCTION = {fn: (name, right) for name, (fn, right) in LOSSES.items()}
 
 
 @dataclass
@@ -104,20 +77,6 @@ class History:
             ax.set_ylabel(name)
             ax.legend()
         return axes
-
-
-def resolve_loss(
-    loss: str | LossFn, accuracy: AccuracyFn | None
-) -> tuple[LossFn, AccuracyFn | None]:
-    if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"fit: unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-        fn, right = LOSSES[loss]
-    elif callable(loss):
-        fn, right = loss, _BY_FUNCTION.get(loss, ("", None))[1]
-    else:
-        raise TypeError(f"fit: loss must be a loss function or its name, got {loss!r}")
-    return fn, accuracy if accuracy is not None else right
 
 
 def _check_data(X: Sequence[Any], y: Sequence[Any], where: str) -> None:

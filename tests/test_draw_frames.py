@@ -104,8 +104,9 @@ def test_without_ipywidgets_step_through_warns_and_returns_the_frames(
 def test_frames_of_a_folded_model_name_the_box_a_step_happens_in() -> None:
     nn = pytest.importorskip("nn")
     model = nn.MLP(2, [3, 1], seed=0)
-    out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
-    frames = backward_frames(out, model=model, collapse=True)
+    with nn.record_calls(model) as calls:
+        out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    frames = backward_frames(out, model=calls, collapse=True)
     assert len(frames) == len(topological_order(out))  # no constants in this graph
     assert "the output in neurons.0 · Neuron (red)" in frames[0].source
     assert sum("in neurons.1 · Neuron (red)" in f.source for f in frames) == 8  # its 8 nodes

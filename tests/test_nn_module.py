@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
+from collections import OrderedDict
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value
-from nn import MLP, Dropout, Layer, Module, Neuron, Sequential
+from autograd import Constant, Value, no_grad
+from nn import MLP, Dropout, Layer, Module, Neuron, Sequential, save
+from nn.module import describe
 
 
 # -- parameter discovery -------------------------------------------------------------------
@@ -58,8 +62,7 @@ def test_shared_module_and_private_attributes_are_not_repeated() -> None:
     params = model.parameters()
     assert len(params) == len(set(params)) == 9 + 4
     assert len(holder.parameters()) == len(Custom().parameters()) + 13
-    model([1.0, 2.0])  # records _last_call on every module: it must never look like a parameter
-    assert not any("_last_call" in n for n, _ in model.named_parameters())
+    model([1.0, 2.0])  # a call leaves nothing behind that could look like a parameter
     assert len(model.parameters()) == 13
 
 
@@ -212,15 +215,6 @@ def test_unfused_graph_is_micrograds() -> None:
     assert Neuron(2, seed=0, fused=True)([1.0, 2.0]).parents[0].op == "dot"
 
 
-def test_call_records_inputs_and_outputs() -> None:
-    layer = Layer(2, 2, seed=0)
-    x = [Value(1.0), 2.0]
-    out = layer(x)
-    inputs, outputs = layer._last_call  # type: ignore[misc]
-    assert inputs == (x[0],) and outputs == tuple(out)
-    assert layer.neurons[1]._last_call[1] == (out[1],)  # type: ignore[index]
-
-
 # -- bad input -----------------------------------------------------------------------------
 def test_bad_inputs_name_the_argument() -> None:
     model = MLP(2, [3, 1], seed=0)
@@ -230,15 +224,19 @@ def test_bad_inputs_name_the_argument() -> None:
         model([1.0, "a"])
     with pytest.raises(TypeError, match=r"x\[0\] is NoneType"):
         Neuron(2, fused=True)([None, 1.0])
-    with pytest.raises(ValueError, match="nin must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="Neuron: nin must be an int >= 1, got 0"):
         Neuron(0)
+    with pytest.raises(TypeError, match=r"Layer: nout must be an int, got float \(2.5\)"):
+        Layer(2, 2.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown activation 'gelu'"):
         MLP(2, [3, 1], activation="gelu")
     with pytest.raises(ValueError, match="nouts must be a non-empty list"):
         MLP(2, [])
-    for p in (-0.1, 1.0, 1.5, "0.5"):
-        with pytest.raises(ValueError, match="p must be a probability in"):
-            Dropout(p)  # type: ignore[arg-type]
+    for p in (-0.1, 1.0, 1.5, float("nan")):
+        with pytest.raises(ValueError, match=r"Dropout: p must be a number in \[0.0, 1.0\)"):
+            Dropout(p)
+    with pytest.raises(TypeError, match="Dropout: p must be a number, got str"):
+        Dropout("0.5")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="argument 1 must be a Module"):
         Sequential(Layer(2, 2), len)  # type: ignore[arg-type]
 
@@ -276,3 +274,252 @@ def test_fused_and_unfused_mlps_agree(activation: str) -> None:
         results.append([loss.data] + [p.grad for p in model.parameters()])  # type: ignore[union-attr]
     for unfused, fused_ in zip(*results):
         assert math.isclose(unfused, fused_, rel_tol=1e-12, abs_tol=1e-300)
+
+
+# -- which attributes are parameters (issue 13) --------------------------------------------
+class Cached(Module):
+    """Stores its output on itself, as a lecture's module often does."""
+
+    def __init__(self) -> None:
+        self.l = Layer(2, 1, nonlin=False, seed=0)
+
+    def forward(self, x: list[float]) -> Value:
+        self.out = self.l(x)
+        return self.out
+
+
+def test_a_stored_output_is_no_parameter() -> None:
+    n = Cached()
+    names = [name for name, _ in n.named_parameters()]
+    n([1.0, 2.0])
+    assert (
+        [name for name, _ in n.named_parameters()]
+        == names
+        == ["l.neurons.0.w.0", "l.neurons.0.w.1", "l.neurons.0.b"]
+    )
+    result = Cached().load_state_dict(n.state_dict())  # failed: "unexpected key(s): out"
+    assert result == ([], [])
+
+
+def test_a_stored_leaf_result_under_no_grad_is_no_parameter() -> None:
+    n = Cached()
+    with no_grad():
+        out = n([1.0, 2.0])
+    assert out.op == "" and n.out is out  # a leaf: no graph under no_grad
+    assert "out" not in n.state_dict()
+
+
+def test_results_set_by_helpers_and_hooks_are_no_parameters() -> None:
+    class Helper(Module):
+        def __init__(self) -> None:
+            self.w = Value(2.0)
+
+        def remember(self, v: Value) -> None:
+            self.seen = [v]
+
+        def forward(self, x: float) -> Value:
+            with no_grad():
+                self.remember(self.w * x)  # a leaf, set by a method forward calls
+            return self.w * x
+
+    m = Helper()
+    m.register_forward_hook(lambda module, args, out: setattr(module, "last", out.detach()))
+    m(3.0)
+    assert isinstance(m.last, Value) and m.last.op == "" and m.seen[0].op == ""
+    assert list(m.state_dict()) == ["w"]
+    m.seen = [Value(1.0)]  # assigned from outside forward: an ordinary attribute again
+    assert list(m.state_dict()) == ["w", "seen.0"]
+
+
+def test_micrograd_style_subclass_and_what_never_counts() -> None:
+    class Mine(Module):  # micrograd's way: plain attributes, no super().__init__()
+        def __init__(self, nin: int) -> None:
+            self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+            self.b = Value(0.0)
+            self.scale = Constant(2.0)  # a constant, not a parameter
+            self.offset = self.b * 2  # made by an op: not a parameter
+            self.inner = Neuron(2, seed=0)  # a module built in the constructor
+
+        def forward(self, x: list[float]) -> Value:
+            return sum((wi * xi for wi, xi in zip(self.w, x)), self.b) * self.scale
+
+    m = Mine(3)
+    assert [n for n, _ in m.named_parameters()] == [
+        "w.0",
+        "w.1",
+        "w.2",
+        "b",
+        "inner.w.0",
+        "inner.w.1",
+        "inner.b",
+    ]
+    later = Module()
+    later.extra = Value(1.0)  # a parameter added after construction
+    assert later.parameters() == [later.extra]
+
+
+def test_modules_built_inside_a_forward_keep_their_parameters() -> None:
+    class Lazy(Module):
+        def __init__(self) -> None:
+            self.head: Neuron | None = None
+            self.gain: Value | None = None
+
+        def forward(self, x: list[float]) -> Value:
+            if self.head is None:
+                self.head = Neuron(len(x), seed=0)  # its own weights: set in its constructor
+                self.register_parameter("gain", Value(1.5))  # lazily created parameter
+            return self.head(x) * self.gain
+
+    m = Lazy()
+    m([1.0, 2.0])
+    assert [n for n, _ in m.named_parameters()] == ["gain", "head.w.0", "head.w.1", "head.b"]
+    with pytest.raises(TypeError, match="must be a leaf Value"):
+        m.register_parameter("gain", m.gain * 2)
+    with pytest.raises(KeyError, match="contain"):
+        m.register_parameter("a.b", Value(1.0))
+
+
+def test_names_that_would_collide_are_refused(tmp_path: Path) -> None:
+    """{"a.b": w} and {"a": {"b": w}} both give "p.a.b": a weight would be lost in save."""
+    m = Module()
+    m.p = {"a.b": Value(1.0), "a": {"b": Value(2.0)}}
+    for call in (m.named_parameters, m.state_dict, m.parameters):
+        with pytest.raises(ValueError, match=r"'p\.a\.b' sits under the name 'a\.b'"):
+            list(call())  # type: ignore[operator]
+    with pytest.raises(ValueError, match="sits under the name"):
+        save(Sequential(m), tmp_path / "m.json")
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written
+    m.p = {"a": {"b": Value(2.0)}, "": 1.0, "x.y": "text"}  # dotted keys holding no Values
+    assert list(m.state_dict()) == ["p.a.b"]
+    setattr(m, "q.r", Value(3.0))  # an attribute name with a dot
+    with pytest.raises(ValueError, match=r"sits under the name 'q\.r'"):
+        m.state_dict()
+
+
+def test_numpy_sizes_and_weights_are_accepted() -> None:
+    np = pytest.importorskip("numpy")
+    model = MLP(np.int64(2), [np.int64(3), np.int32(1)], seed=np.int64(0))
+    twin = MLP(2, [3, 1], seed=0)
+    assert model.state_dict() == twin.state_dict()
+    assert json.dumps(describe(model)) == json.dumps(describe(twin))  # plain ints in the config
+    assert type(Layer(np.int16(2), np.uint8(2)).nout) is int
+    state = {k: np.float32(v) for k, v in twin.state_dict().items()}
+    model.load_state_dict(state)
+    assert model.state_dict() == {k: float(v) for k, v in state.items()}
+    with pytest.raises(TypeError, match=r"layers\.0\.neurons\.0\.b must be a number, got bool"):
+        model.load_state_dict({**state, "layers.0.neurons.0.b": True})
+    with pytest.raises(ValueError, match="too large for a float"):
+        model.load_state_dict({**state, "layers.0.neurons.0.b": 10**400})
+
+
+def test_zero_grad_accepts_set_to_none_and_leaves_floats() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    for set_to_none in (True, False):
+        model([1.0, 2.0]).backward()  # type: ignore[union-attr]
+        model.zero_grad(set_to_none=set_to_none)
+        assert all(p.grad == 0.0 and type(p.grad) is float for p in model.parameters())
+    with pytest.raises(TypeError, match="set_to_none must be True or False"):
+        model.zero_grad(set_to_none=None)  # type: ignore[arg-type]
+
+
+# -- the module tree ------------------------------------------------------------------------
+def test_tree_methods() -> None:
+    shared = Neuron(2, seed=0)
+    model = Sequential(OrderedDict(a=Layer(2, 2, seed=0), b=Sequential(shared, shared)))
+    assert [n for n, _ in model.named_children()] == ["a", "b"]
+    assert list(model.children()) == [model.a, model.b]  # type: ignore[attr-defined]
+    names = [n for n, _ in model.named_modules()]
+    assert names == ["", "a", "a.neurons.0", "a.neurons.1", "b", "b.0"]
+    every = [n for n, _ in model.named_modules(remove_duplicate=False)]
+    assert every == [*names, "b.1"]
+    assert [n for n, _ in model.named_modules(prefix="net")][:2] == ["net", "net.a"]
+    memo = {model.a}  # type: ignore[attr-defined]
+    assert [n for n, _ in model.named_modules(memo=memo)] == ["", "b", "b.0"]
+    assert model.modules() == [m for _, m in model.named_modules()]
+    assert model.get_submodule("") is model
+    assert model.get_submodule("a.neurons.1") is model.a.neurons[1]  # type: ignore[attr-defined]
+    assert model.get_submodule("b.1") is shared
+    with pytest.raises(AttributeError, match=r"Layer 'a' has no submodule 'neurons\.7'"):
+        model.get_submodule("a.neurons.7")
+    visited: list[str] = []
+    assert model.apply(lambda m: visited.append(type(m).__name__)) is model
+    assert visited == ["Neuron", "Neuron", "Layer", "Neuron", "Sequential", "Sequential"]
+    assert [n for n, _ in model.named_parameters(recurse=False)] == []
+    assert len(model.a.parameters(recurse=False)) == 0  # type: ignore[attr-defined]
+    assert len(model.named_parameters(remove_duplicate=False).__next__()) == 2
+
+
+def test_add_module_checks_like_pytorch() -> None:
+    m = Module()
+    m.add_module("head", Neuron(2, seed=0))
+    assert m.get_submodule("head") is m.head
+    m.register_module("none", None)
+    for name, error, match in [
+        ("a.b", KeyError, "contain"),
+        ("", KeyError, "be empty"),
+        ("train", KeyError, "attribute 'train' already exists"),
+        ("_hidden", KeyError, "would be private"),
+        (3, TypeError, "should be a str"),
+    ]:
+        with pytest.raises(error, match=match):
+            m.add_module(name, Neuron(2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="int is not a Module subclass"):
+        m.add_module("x", 3)  # type: ignore[arg-type]
+
+
+# -- forward hooks ----------------------------------------------------------------------------
+def test_forward_hooks_order_arguments_and_removal() -> None:
+    n = Neuron(1, nonlin=False, seed=0)
+    n.w[0].data, n.b.data = 2.0, 0.0
+    log: list[str] = []
+
+    def double_input(module: Module, args: tuple[object, ...]) -> object:
+        log.append("pre")
+        return [2 * args[0][0]]  # type: ignore[index]  # a single value: becomes (value,)
+
+    def add_one(module: Module, args: tuple[object, ...], out: Value) -> Value:
+        log.append(f"post {args}")
+        return out + 1
+
+    h1 = n.register_forward_pre_hook(double_input)
+    h2 = n.register_forward_hook(add_one)
+    h3 = n.register_forward_hook(lambda m, a, o: log.append("first"), prepend=True)
+    assert n([3.0]).data == 2 * 6.0 + 1
+    assert log == ["pre", "first", "post ([6.0],)"]
+    for handle in (h1, h2, h3):
+        handle.remove()
+    handle.remove()  # removing twice is harmless
+    assert n([3.0]).data == 6.0
+    with n.register_forward_hook(lambda m, a, o: o * 10):
+        assert n([3.0]).data == 60.0
+    assert n([3.0]).data == 6.0
+
+
+def test_forward_hooks_with_kwargs_and_always_call() -> None:
+    class Scaled(Module):
+        def forward(self, x: float, *, scale: float = 1.0) -> float:
+            if x < 0:
+                raise ValueError("negative")
+            return x * scale
+
+    m = Scaled()
+    m.register_forward_pre_hook(
+        lambda mod, args, kw: (args, {**kw, "scale": 3.0}), with_kwargs=True
+    )
+    seen: list[object] = []
+    m.register_forward_hook(
+        lambda mod, args, kw, out: seen.append((args, kw, out)), with_kwargs=True
+    )
+    m.register_forward_hook(lambda mod, args, out: seen.append(("always", out)), always_call=True)
+    assert m(2.0) == 6.0
+    assert seen == [((2.0,), {"scale": 3.0}, 6.0), ("always", 6.0)]
+    seen.clear()
+    with pytest.raises(ValueError, match="negative"):
+        m(-1.0)
+    assert seen == [("always", None)]  # only the always_call hook, with no output
+    bad = Scaled()
+    bad.register_forward_pre_hook(lambda mod, args, kw: 5, with_kwargs=True)
+    with pytest.raises(RuntimeError, match=r"must return None or a tuple of \(new_args"):
+        bad(1.0)
+    with pytest.raises(TypeError, match="hook must be callable"):
+        bad.register_forward_hook(3)  # type: ignore[arg-type]
