@@ -202,10 +202,8 @@ class Recording(NamedTuple):
 
 class ToyModule:
     """named_modules() and named_parameters(), as nn.Module provides them; its calls are
-    recorded by :func:`record_calls` (and, TEMPORARY, in ``_last_call``)."""
+    recorded by :func:`record_calls`."""
 
-    # TEMPORARY: until nn.record_calls lands, draw_dot reads a plain Module's last call here.
-    _last_call: tuple[tuple[Value, ...], tuple[Value, ...]] | None = None
     log: ClassVar[list[tuple[ToyModule, tuple[Value, ...], tuple[Value, ...]]] | None] = None
 
     def children(self) -> dict[str, ToyModule]:
@@ -227,7 +225,6 @@ class ToyModule:
     def __call__(self, xs: list[Any]) -> list[Value]:
         out = self.forward(xs)
         inputs = tuple(x for x in xs if isinstance(x, Value))
-        self._last_call = (inputs, tuple(out))
         if ToyModule.log is not None:  # after forward, as a forward hook runs
             ToyModule.log.append((self, inputs, tuple(out)))
         return out
@@ -292,14 +289,9 @@ def record_calls(model: ToyModule) -> Iterator[Recording]:
         ToyModule.log = None
 
 
-def toy_mlp_graph(nouts: list[int]) -> tuple[ToyMLP, list[Value], Value]:
-    """A toy MLP(2, nouts) applied to two input Values, its outputs summed into a loss."""
-    model, _, xs, loss = recorded_toy_mlp_graph(nouts)
-    return model, xs, loss
-
-
 def recorded_toy_mlp_graph(nouts: list[int]) -> tuple[ToyMLP, Recording, list[Value], Value]:
-    """The same, with the recording of the model's calls."""
+    """A toy MLP(2, nouts) applied to two input Values, its outputs summed into a loss,
+    with the recording of the model's calls."""
     model = ToyMLP(2, nouts)
     xs = [Value(0.5, label="x0"), Value(-1.5, label="x1")]
     with record_calls(model) as recording:

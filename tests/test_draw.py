@@ -215,7 +215,7 @@ SCRIPT = textwrap.dedent(
     extra = {xs[0], loss, *model.layers[0].neurons[0].w}  # sets iterate in hash order
     print(draw_dot(loss, model=recording, highlight=xs[0], show_local_grads=True).source)
     print(draw_dot(loss, model=recording, collapse=True, color_by_grad=True).source)
-    print(draw_dot(loss, model=model, collapse=True).source)  # TEMPORARY: the _last_call path
+    print(draw_dot(loss, model=model, highlight=xs[0]).source)  # a plain Module: names only
     """
 )
 

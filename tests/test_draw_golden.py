@@ -24,12 +24,12 @@ digraph {
 	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="124"><b>x</b></td></tr><tr><td align="left" width="124">data 2.000</td></tr><tr><td align="left" width="124">grad -0.0005447</td></tr></table>>]
 	n1 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119"><b>w</b></td></tr><tr><td align="left" width="119">data -3.000</td></tr><tr><td align="left" width="119">grad 0.0003632</td></tr></table>>]
 	n2 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119">data -6.000</td></tr><tr><td align="left" width="119">grad 0.0001816</td></tr></table>>]
-	n2_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>]
+	n2_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>]
 	n3 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119"><b>b</b></td></tr><tr><td align="left" width="119">data 1.000</td></tr><tr><td align="left" width="119">grad 0.0001816</td></tr></table>>]
 	n4 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119">data -5.000</td></tr><tr><td align="left" width="119">grad 0.0001816</td></tr></table>>]
-	n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="20">+</td></tr></table>>]
+	n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<+>]
 	n5 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="97"><b>y</b></td></tr><tr><td align="left" width="97">data -0.9999</td></tr><tr><td align="left" width="97">grad 1.000</td></tr></table>>]
-	n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="43">tanh</td></tr></table>>]
+	n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<tanh>]
 	n0 -> n2_op
 	n1 -> n2_op
 	n2_op -> n2
@@ -49,10 +49,10 @@ digraph {
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
 	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83"><b>x</b></td></tr><tr><td align="left" width="83">data 3.000</td></tr><tr><td align="left" width="83">grad 6.000</td></tr></table>>]
 	n1 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83">data 9.000</td></tr><tr><td align="left" width="83">grad 1.000</td></tr></table>>]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>]
 	n2 [style="dashed", color="#888888", fontcolor="#555555", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="47">2.000</td></tr></table>>]
 	n3 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83">data 11.00</td></tr><tr><td align="left" width="83">grad 1.000</td></tr></table>>]
-	n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="20">+</td></tr></table>>]
+	n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<+>]
 	n0 -> n1_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 3.000</td></tr></table>>]
 	n0 -> n1_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 3.000</td></tr></table>>]
 	n1_op -> n1
@@ -70,7 +70,7 @@ digraph {
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
 	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 3.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 6.000</font></td></tr></table>>]
 	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 9.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 1.000</font></td></tr></table>>, color="#d55e00", penwidth="3.5"]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>, color="#d55e00", penwidth="3.5"]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>, color="#d55e00", penwidth="3.5"]
 	n0 -> n1_op [xlabel=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="111">grad += 3.000</td></tr></table>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
 	n0 -> n1_op [xlabel=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="111">grad += 3.000</td></tr></table>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
 	n1_op -> n1
@@ -85,7 +85,7 @@ digraph {
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
 	n0 [style="filled", color="#d55e00", penwidth="3.5", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 3.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 6.000</font></td></tr></table>>]
 	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 9.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 1.000</font></td></tr></table>>]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>]
 	n0 -> n1_op
 	n0 -> n1_op
 	n1_op -> n1
@@ -104,11 +104,11 @@ digraph {
 		n0 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>b</b></td></tr><tr><td align="left" width="92">data 0.1000</td></tr><tr><td align="left" width="92">grad 0.9151</td></tr></table>>]
 		n1 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>w.0</b></td></tr><tr><td align="left" width="92">data 0.4000</td></tr><tr><td align="left" width="92">grad 0.4576</td></tr></table>>]
 		n3 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 0.2000</td></tr><tr><td align="left" width="92">grad 0.9151</td></tr></table>>]
-		n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="26">×</td></tr></table>>]
+		n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>]
 		n4 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 0.3000</td></tr><tr><td align="left" width="92">grad 0.9151</td></tr></table>>]
-		n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="20">+</td></tr></table>>]
+		n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<+>]
 		n5 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="91">data 0.2913</td></tr><tr><td align="left" width="91">grad 1.000</td></tr></table>>]
-		n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="43">tanh</td></tr></table>>]
+		n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<tanh>]
 	}
 	n1 -> n3_op
 	n2 -> n3_op

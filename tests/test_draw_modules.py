@@ -2,9 +2,8 @@
 
 The recording is read by duck typing (``.model``, ``.calls``; each call's ``name``,
 ``module``, ``inputs``, ``outputs``), the protocol nn.record_calls follows; here it is
-built by hand (tests/drawing_helpers.py), with namedtuples. The parameter ``how`` also
-runs each test with the plain model, which draw_dot reads through its TEMPORARY fallback
-to ``_last_call`` until nn.record_calls lands (drop "module" from HOW then).
+built by hand (tests/drawing_helpers.py), with namedtuples. The parameter ``how`` is how
+``model=`` is given: a recording (a plain Module names its parameters only, no boxes).
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from drawing_helpers import (
 from autograd import Value, draw_dot, topological_order
 from autograd.draw import GraphTooLargeError
 
-HOW = ["recording", "module"]  # "module": TEMPORARY, until nn.record_calls lands
+HOW = ["recording"]  # how model= is given: a recording of the calls (nn.record_calls)
 
 
 def ids(root: Value) -> dict[Value, str]:
@@ -205,11 +204,8 @@ def test_clusters_for_a_real_mlp() -> None:
     nn = pytest.importorskip("nn")
     model = nn.MLP(2, [4, 4, 1], seed=0)
     xs = [Value(1.0, label="x0"), Value(-2.0, label="x1")]
-    if hasattr(nn, "record_calls"):
-        with nn.record_calls(model) as model_arg:
-            out = model(xs)
-    else:  # TEMPORARY: until nn.record_calls lands, the plain model (its _last_call)
-        out, model_arg = model(xs), model
+    with nn.record_calls(model) as model_arg:
+        out = model(xs)
     loss = (out - 1.0) ** 2
     loss.backward()
     d = drawn(loss, model=model_arg)

@@ -189,10 +189,10 @@ def test_hostile_labels_render_and_keep_their_text(label: str) -> None:
 
 @renderer
 def test_a_collapsed_model_and_a_highlight_render() -> None:
-    from drawing_helpers import toy_mlp_graph
+    from drawing_helpers import recorded_toy_mlp_graph
 
-    model, xs, loss = toy_mlp_graph([3, 2])
-    svg = draw_dot(loss, model=model, collapse=True, highlight=xs[0], color_by_grad=True).pipe()
+    _, calls, xs, loss = recorded_toy_mlp_graph([3, 2])
+    svg = draw_dot(loss, model=calls, collapse=True, highlight=xs[0], color_by_grad=True).pipe()
     texts = svg_texts(svg)
     assert "ToyNeuron 2" in texts and "x0" in texts
 

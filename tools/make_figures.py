@@ -29,12 +29,8 @@ def lecture_mlp(**options: object) -> object:
 
     model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=2)
     xs = [Value(2.0, label="x1"), Value(0.0, label="x2")]
-    record = getattr(nn, "record_calls", None)
-    if record is None:  # TEMPORARY: until nn.record_calls lands, the model's last call
-        out, calls = model(xs), model
-    else:
-        with record(model) as calls:
-            out = model(xs)
+    with nn.record_calls(model) as calls:
+        out = model(xs)
     loss = (out - 1.0) ** 2
     loss.label = "loss"
     loss.backward()

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from autograd.draw.analysis import GraphAnalysis
-from autograd.draw.escape import attr_list, escape, table
+from autograd.draw.escape import attr_list, escape, html_label, table
 from autograd.draw.modules import Cluster
 from autograd.draw.style import (
     EDGE_EMPHASIS,
@@ -199,9 +199,9 @@ class _Emitter:
         attrs |= emphasis
         lines = [f"{indent}{graph.ids[node]} {attr_list(attrs)}"]
         if node.op:
-            size = self.options.fontsize + 2
-            symbol = self._table([Cell(OPS[node.op].shown_as())], size, rules=False)
-            op_attrs = dict(OP_STYLE, fontsize=f"{size}", label=symbol)
+            # the symbol as plain text: an ellipse leaves room around it in any font
+            symbol = html_label(OPS[node.op].shown_as())
+            op_attrs = dict(OP_STYLE, fontsize=f"{self.options.fontsize + 2}", label=symbol)
             lines.append(f"{indent}{graph.ids[node]}_op {attr_list(op_attrs | emphasis)}")
         return lines
 

@@ -114,15 +114,6 @@ def module_calls(model: Any) -> list[Call] | None:
     if is_recording(model):
         last = {id(record.module): record for record in model.calls}  # the last call wins
         records = [(r.name, r.module, r.inputs, r.outputs) for r in last.values()]
-    # TEMPORARY: until nn.record_calls lands: a plain nn.Module records the (inputs, outputs)
-    # of its last call in _last_call. The lead removes this branch at merge.
-    elif hasattr(module, "_last_call"):
-        records = [
-            (name, m, *m._last_call)
-            for name, m in module.named_modules()
-            if getattr(m, "_last_call", None)
-        ]
-    # end TEMPORARY
     else:  # a plain Module: its parameters are named and coloured, but there are no boxes
         return None
     calls = []
