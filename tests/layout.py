@@ -88,6 +88,7 @@ class Layout:
     texts: list[Text] = field(default_factory=list)
     shapes: list[Shape] = field(default_factory=list)  # one per node
     rules: list[Shape] = field(default_factory=list)  # lines inside a node (cell dividers)
+    frames: list[Shape] = field(default_factory=list)  # outlined cells of a label (the legend)
 
     @property
     def smallest_text_px(self) -> float:
@@ -108,6 +109,9 @@ class Layout:
             for rule in self.rules:
                 if rule.owner == text.owner and rule.box.meets(text.box):
                     found.append(f"{text.owner} {text.text!r} crosses a line inside it")
+            for frame in self.frames:  # a text in an outlined cell stays inside its outline
+                if frame.box.meets(text.box) and not _inside(text.box, frame.box):
+                    found.append(f"{text.owner} {text.text!r} crosses the outline of a cell")
         return found
 
     def outside_own_node(self) -> list[str]:
@@ -116,13 +120,7 @@ class Layout:
         return [
             f"{t.owner} {t.text!r}"
             for t in self.texts
-            if t.owner in outline
-            and not (
-                outline[t.owner].x0 <= t.box.x0
-                and t.box.x1 <= outline[t.owner].x1
-                and outline[t.owner].y0 <= t.box.y0
-                and t.box.y1 <= outline[t.owner].y1
-            )
+            if t.owner in outline and not _inside(t.box, outline[t.owner])
         ]
 
 
@@ -152,6 +150,10 @@ def layout(drawing: Drawing | str, renderer: str, font: str | None = "DejaVu San
     for owner, obj, is_node in owners:
         for key in ("_ldraw_", "_hldraw_", "_tldraw_"):
             found.texts += _texts(obj.get(key, []), owner, point, scale, font)
+        if owner == "graph":
+            found.frames += [
+                f for f in _shapes(obj.get("_ldraw_", []), owner, point) if not _thin(f)
+            ]
         if is_node:
             outline = list(_shapes(obj.get("_draw_", []), owner, point))
             if outline:
@@ -204,6 +206,15 @@ def _union(shapes: list[Shape], owner: str) -> Shape:
     )
     ellipses = [s.ellipse for s in shapes if s.ellipse]
     return Shape(owner, box, ellipses[0] if len(ellipses) == len(shapes) == 1 else None)
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (
+        outer.x0 <= inner.x0
+        and inner.x1 <= outer.x1
+        and outer.y0 <= inner.y0
+        and inner.y1 <= outer.y1
+    )
 
 
 def _thin(shape: Shape) -> bool:

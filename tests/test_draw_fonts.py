@@ -153,13 +153,13 @@ def ink_on_lines(seen: Layout, with_text: Path, bare: Path) -> list[str]:
             for y in range(max(y0, 0), min(y1 + 1, a.height))
         )
 
-    for shape in seen.shapes:
+    for shape in seen.shapes + seen.frames:  # nodes, and the legend's outlined cells
         if shape.ellipse is not None:
             continue  # an op's symbol sits well inside its ellipse
         o = shape.box
         for edge in (Box(o.x0, o.y0, o.x0, o.y1), Box(o.x1, o.y0, o.x1, o.y1)):
             if inked(edge):
-                found.append(f"ink on the border of {shape.owner}")
+                found.append(f"ink on the border of {shape.owner} at {o}")
     found += [f"ink on a rule in {rule.owner}" for rule in seen.rules if inked(rule.box)]
     return found
 

@@ -118,12 +118,17 @@ def test_render_writes_the_path_it_returns(
 
 # -- reference cycles ----------------------------------------------------------------------
 @pytest.mark.usefixtures("collector_off")
-@pytest.mark.parametrize("collapse", [False, True])
-def test_a_drawing_keeps_nothing_alive_without_the_cyclic_collector(collapse: bool) -> None:
+@pytest.mark.parametrize("how", ["recording", "recording, collapsed", "plain module"])
+def test_a_drawing_keeps_nothing_alive_without_the_cyclic_collector(how: str) -> None:
     model, recording, xs, loss = recorded_toy_mlp_graph([3, 2])
     alive = [weakref.ref(model), weakref.ref(loss), weakref.ref(xs[0])]
-    drawings = [draw_dot(loss, model=recording, collapse=collapse) for _ in range(30)]
-    del model, recording, xs, loss
+    options = {
+        "recording": {"model": recording},
+        "recording, collapsed": {"model": recording, "collapse": True},
+        "plain module": {"model": model},
+    }[how]
+    drawings = [draw_dot(loss, **options) for _ in range(30)]
+    del model, recording, xs, loss, options
     assert all(ref() is None for ref in alive)  # freed by reference counting alone
     assert len({d.source for d in drawings}) == 1
 

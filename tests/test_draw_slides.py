@@ -8,6 +8,7 @@ Helvetica; SVG and PNG come from that one layout (a PNG's size is checked agains
 
 from __future__ import annotations
 
+import re
 import struct
 
 import pytest
@@ -106,3 +107,18 @@ def test_the_layout_helper_finds_text_on_text(renderer: str) -> None:
     )
     seen = layout(Drawing(source.replace("digraph {", "digraph { layout=neato;")), renderer)
     assert seen.overlaps()
+
+
+@pytest.mark.renderer
+def test_the_layout_helper_finds_text_crossing_a_legend_swatch() -> None:
+    """The measurement can fail: swatches 12 points too narrow for their words."""
+    if render.find_renderer("graphviz-pure") is None:
+        pytest.skip("graphviz-pure is not installed")
+    o, params = lecture_neuron()
+    source = draw_dot(o, params=params, legend=True).source
+    assert layout(source, "graphviz-pure").overlaps() == []
+    narrow = re.sub(
+        r'(align="left" width=")(\d+)(">input)', lambda m: f"{m[1]}{int(m[2]) - 12}{m[3]}", source
+    )
+    assert narrow != source
+    assert layout(narrow, "graphviz-pure").overlaps()
