@@ -74,7 +74,6 @@ class Cell:
 # neurons) is not drawn: the columns are the layers, each box's tooltip its full name.
 _IN_ORDER = ", ordering=out, remincross=false"
 _PADDING = 3  # points between a cell's text and its edges: escape.table's 2, and 1 to spare
-_LEGEND_COLUMNS = len(MEANING) + 1
 
 
 def dot_source(graph: GraphAnalysis, state: FrameState) -> str:
@@ -139,14 +138,14 @@ class _Emitter:
         if not texts and not legend:
             return ""
         size = self.options.fontsize + 2
-        span = f'<td colspan="{_LEGEND_COLUMNS}">'
-        rows = [f"<tr>{span}{self._table([Cell(t)], size, False)[1:-1]}</td></tr>" for t in texts]
+        rows = [f"<tr><td>{self._table([Cell(t)], size, False)[1:-1]}</td></tr>" for t in texts]
         if legend:
             rows.append(self._legend_row())
         return f'<<table border="0" cellspacing="4" cellpadding="0">{"".join(rows)}</table>>'
 
     def _legend_row(self) -> str:
-        """A swatch per kind of node this drawing has (and the highlight colour if used)."""
+        """A row with a swatch per kind of node this drawing has (and the highlight colour
+        if used)."""
         graph = self.graph
         kinds = {graph.kind(n) for n in graph.order if graph.box(n) is None}
         if graph.folded:
@@ -171,7 +170,9 @@ class _Emitter:
                 f'<td border="3" color="{HIGHLIGHT}" cellpadding="3" align="left" '
                 f'width="{width}">{meaning}</td>'
             )
-        return f"<tr>{''.join(swatches)}</tr>"
+        # a table of its own, so a long caption above does not stretch the swatches
+        inner = f'<table border="0" cellspacing="4" cellpadding="0"><tr>{"".join(swatches)}</tr>'
+        return f"<tr><td>{inner}</table></td></tr>"
 
     # -- nodes --------------------------------------------------------------------------
     def _grad_cell(self, node: Value) -> Cell:
