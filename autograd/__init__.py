@@ -24,6 +24,7 @@ from autograd.modes import (
     set_grad_enabled,
 )
 from autograd.rules import defop
+from autograd.trace import trace
 
 __version__ = "0.1.0"  # the one place: pyproject.toml reads it, nn re-exports it
 
@@ -48,4 +49,5 @@ __all__ = [
     "set_detect_anomaly",
     "set_grad_enabled",
     "topological_order",
+    "trace",
 ]

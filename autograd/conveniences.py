@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ValueConveniences"]
 
+tracer: Any = None  # while autograd.trace runs fn: notes comparisons and item() (see trace)
+
 
 class ValueConveniences:
     """Value's label, repr, comparisons, ``item``, ``detach``, hooks and ``_backward``."""
@@ -73,6 +75,8 @@ class ValueConveniences:
 
     def item(self) -> float:
         """The data, as a float (as ``torch.Tensor.item``): the explicit way out of a graph."""
+        if tracer is not None:
+            tracer.read(self, self.data)
         return self.data
 
     def detach(self) -> Value:
@@ -83,16 +87,16 @@ class ValueConveniences:
 
     # Comparisons compare the data; == and hash stay identity, so Values go in sets.
     def __lt__(self, other: Any) -> bool:
-        return self.data < _number(other, "<")
+        return _compare(self, "<", other, self.data < _number(other, "<"))
 
     def __le__(self, other: Any) -> bool:
-        return self.data <= _number(other, "<=")
+        return _compare(self, "<=", other, self.data <= _number(other, "<="))
 
     def __gt__(self, other: Any) -> bool:
-        return self.data > _number(other, ">")
+        return _compare(self, ">", other, self.data > _number(other, ">"))
 
     def __ge__(self, other: Any) -> bool:
-        return self.data >= _number(other, ">=")
+        return _compare(self, ">=", other, self.data >= _number(other, ">="))
 
     __eq__ = object.__eq__
     __hash__ = object.__hash__
@@ -105,3 +109,9 @@ def _number(x: Any, op: str) -> float:
     from autograd.engine import operand
 
     return operand(x, op).data
+
+
+def _compare(node: Any, op: str, other: Any, result: bool) -> bool:
+    if tracer is not None:  # a traced program must check this branch again (autograd.trace)
+        tracer.compared(node, op, other, result)
+    return result

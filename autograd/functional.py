@@ -29,7 +29,7 @@ def gradients(
     (``register_hook``) see and may replace each gradient; with ``create_graph`` the rules'
     arithmetic is recorded, whatever the grad mode.
     """
-    order = _order(roots)
+    order = topological_order_of(roots)
     grads: dict[Value, Any] = {}
     for root, seed in zip(roots, seeds):
         grads[root] = seed if root not in grads else grads[root] + seed
@@ -93,7 +93,7 @@ def grad(
     )
 
 
-def _order(roots: list[Value]) -> list[Value]:
+def topological_order_of(roots: list[Value]) -> list[Value]:
     """One topological order for several outputs (each node once)."""
     order: list[Value] = []
     seen: set[Value] = set()

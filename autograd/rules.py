@@ -30,10 +30,38 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Union
 if TYPE_CHECKING:
     from autograd.engine import Value
 
-__all__ = ["OPS", "Op", "Scalar", "cos", "defop", "exp", "log", "sigmoid", "sin", "sqrt", "tanh"]
+__all__ = [
+    "OPS",
+    "PROGRAM_HELPERS",
+    "Code",
+    "Op",
+    "Scalar",
+    "cos",
+    "defop",
+    "exp",
+    "log",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "tanh",
+]
 
 Scalar = Union[float, "Value"]  # what a rule computes with: floats (first order) or Values
 Rule = Callable[..., tuple[Any, ...]]
+
+
+class Code(NamedTuple):
+    """An op as Python source over floats, for the programs of :mod:`autograd.trace`.
+
+    ``forward`` computes the output from the inputs ``a`` (and ``b``); ``grads`` gives each
+    input's share of the gradient ``g`` arriving at the output ``ans`` (what the rule
+    returns, written out); ``local`` says each local derivative in words, for a comment.
+    The names they use besides a, b, g and ans are :data:`PROGRAM_HELPERS`.
+    """
+
+    forward: str
+    grads: tuple[str, ...]
+    local: tuple[str, ...]
 
 
 class Op(NamedTuple):
@@ -42,7 +70,8 @@ class Op(NamedTuple):
     ``arity`` is the number of inputs (-1: any number). ``symbol`` is what a drawing writes
     in the op's ellipse (the name if empty). ``roles`` names the inputs where their order
     matters (base, exponent), "" where it does not (a + b). ``builtin`` ops cannot be
-    replaced by :func:`defop`.
+    replaced by :func:`defop`. ``code`` is the op as source for traced programs (n-ary
+    ``dot`` and ops of your own are written out by the tracer itself).
     """
 
     name: str
@@ -52,6 +81,7 @@ class Op(NamedTuple):
     symbol: str = ""
     roles: tuple[str, ...] = ()
     builtin: bool = True
+    code: Code | None = None
 
     def shown_as(self) -> str:
         """The text a drawing writes for this op."""
@@ -224,28 +254,82 @@ def _dot(g: Scalar, ans: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
     return (*[g * x for x in args[n : 2 * n]], *[g * w for w in args[:n]], g)
 
 
+def _float_reciprocal(x: float) -> float:
+    return 1.0 / x if x else math.copysign(math.inf, x)
+
+
+def _float_power_ieee(x: float, e: float) -> float:
+    return math.inf if x == 0 and e < 0 else _float_power(x, e)
+
+
+def _float_sign(x: float) -> float:
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+# What the ``Code`` of the table may call, bound to their float versions (the same numbers
+# as the rules' helpers on floats).
+PROGRAM_HELPERS: dict[str, Any] = {
+    "math": math,
+    "inf": math.inf,
+    "nan": math.nan,
+    "exp": _exp_forward,
+    "sigmoid": _sigmoid_forward,
+    "relu": _relu_forward,
+    "leaky_relu": _leaky_relu_forward,
+    "real_power": _pow_forward,
+    "power": _float_power_ieee,
+    "reciprocal": _float_reciprocal,
+    "log": math.log,
+    "sign": _float_sign,
+    "sin": sin,
+    "cos": cos,
+}
+
+
 def _table(*ops: Op) -> None:
     OPS.update((o.name, o) for o in ops)
 
 
 # -- the table: name, arity, forward, rule(g, ans, *inputs) -> one gradient per input ---------
+# ``Code``: the same op as Python source for autograd.trace, over inputs a, b, the output
+# ans and the gradient g: the forward, each input's gradient, each local derivative.
 # fmt: off
 _table(
-    Op("+", 2, operator.add, lambda g, ans, a, b: (g, g)),
-    Op("*", 2, operator.mul, lambda g, ans, a, b: (g * b, g * a), symbol="×"),
-    Op("neg", 1, operator.neg, lambda g, ans, a: (-g,)),
-    Op("**", 2, _pow_forward, _pow_const, roles=("base", "exponent")),  # x ** 2
-    Op("pow", 2, _pow_forward, _pow, roles=("base", "exponent")),  # x ** y, 2 ** x
-    Op("exp", 1, _exp_forward, lambda g, ans, a: (g * ans,)),  # (e^a)' = e^a: reuse the output
-    Op("log", 1, math.log, lambda g, ans, a: (g * reciprocal(a),)),
-    Op("sqrt", 1, math.sqrt, lambda g, ans, a: (g * 0.5 * reciprocal(ans),)),  # inf at 0
-    Op("tanh", 1, math.tanh, lambda g, ans, a: (g * (1 - ans * ans),)),  # 1 - tanh^2
-    Op("sigmoid", 1, _sigmoid_forward, lambda g, ans, a: (g * ans * (1 - ans),)),  # s (1 - s)
-    Op("relu", 1, _relu_forward, lambda g, ans, a: (g * _step(a),)),  # relu'(0) = 0 (PyTorch)
-    Op("leaky_relu", 2, _leaky_relu_forward, _leaky_relu, roles=("x", "slope")),
-    Op("abs", 1, abs, lambda g, ans, a: (g * _sign(a),)),  # abs'(0) = 0 (PyTorch)
-    Op("sin", 1, math.sin, lambda g, ans, a: (g * cos(a),)),
-    Op("cos", 1, math.cos, lambda g, ans, a: (-g * sin(a),)),
+    Op("+", 2, operator.add, lambda g, ans, a, b: (g, g),
+       code=Code("a + b", ("g", "g"), ("1", "1"))),
+    Op("*", 2, operator.mul, lambda g, ans, a, b: (g * b, g * a), symbol="×",
+       code=Code("a * b", ("g * b", "g * a"), ("b", "a"))),
+    Op("neg", 1, operator.neg, lambda g, ans, a: (-g,),
+       code=Code("-a", ("-g",), ("-1",))),
+    Op("**", 2, _pow_forward, _pow_const, roles=("base", "exponent"),  # x ** 2
+       code=Code("real_power(a, b)", ("0.0 if b == 0 else g * b * power(a, b - 1)", "0.0"),
+                 ("b a^(b-1)", "0 (a constant)"))),
+    Op("pow", 2, _pow_forward, _pow, roles=("base", "exponent"),  # x ** y, 2 ** x
+       code=Code("real_power(a, b)",
+                 ("0.0 if a == 0 and b == 0 else g * b * power(a, b - 1)",
+                  "g * ans * log(a) if a > 0 else (0.0 if a == 0 else nan)"),
+                 ("b a^(b-1)", "a^b ln a"))),
+    Op("exp", 1, _exp_forward, lambda g, ans, a: (g * ans,),  # (e^a)' = e^a: reuse the output
+       code=Code("exp(a)", ("g * ans",), ("exp(a)",))),
+    Op("log", 1, math.log, lambda g, ans, a: (g * reciprocal(a),),
+       code=Code("math.log(a)", ("g * reciprocal(a)",), ("1 / a",))),
+    Op("sqrt", 1, math.sqrt, lambda g, ans, a: (g * 0.5 * reciprocal(ans),),  # inf at 0
+       code=Code("math.sqrt(a)", ("g * 0.5 * reciprocal(ans)",), ("1 / (2 sqrt(a))",))),
+    Op("tanh", 1, math.tanh, lambda g, ans, a: (g * (1 - ans * ans),),  # 1 - tanh^2
+       code=Code("math.tanh(a)", ("g * (1 - ans * ans)",), ("1 - tanh(a)^2",))),
+    Op("sigmoid", 1, _sigmoid_forward, lambda g, ans, a: (g * ans * (1 - ans),),  # s (1 - s)
+       code=Code("sigmoid(a)", ("g * ans * (1 - ans)",), ("s (1 - s)",))),
+    Op("relu", 1, _relu_forward, lambda g, ans, a: (g * _step(a),),  # relu'(0) = 0 (PyTorch)
+       code=Code("relu(a)", ("g * (1.0 if a > 0 else 0.0)",), ("1 if a > 0 else 0",))),
+    Op("leaky_relu", 2, _leaky_relu_forward, _leaky_relu, roles=("x", "slope"),
+       code=Code("leaky_relu(a, b)", ("g if a > 0 else g * b", "0.0 if a > 0 else g * a"),
+                 ("1 if a > 0 else slope", "0 if a > 0 else a"))),
+    Op("abs", 1, abs, lambda g, ans, a: (g * _sign(a),),  # abs'(0) = 0 (PyTorch)
+       code=Code("abs(a)", ("g * sign(a)",), ("sign(a)",))),
+    Op("sin", 1, math.sin, lambda g, ans, a: (g * cos(a),),
+       code=Code("math.sin(a)", ("g * cos(a)",), ("cos(a)",))),
+    Op("cos", 1, math.cos, lambda g, ans, a: (-g * sin(a),),
+       code=Code("math.cos(a)", ("-g * sin(a)",), ("-sin(a)",))),
     Op("dot", -1, _dot_forward, _dot, symbol="w·x+b"),  # a neuron's weighted sum, fused
 )
 # fmt: on

@@ -14,6 +14,7 @@ from autograd import __version__ as __version__
 from nn import datasets, functional, optim, utils
 from nn.bridge import to_torch
 from nn.checkpoint import CheckpointError, load, save
+from nn.containers import ModuleList, Sequential
 from nn.datasets import (
     make_blobs,
     make_circles,
@@ -22,21 +23,8 @@ from nn.datasets import (
     make_xor,
     train_test_split,
 )
-from nn.layers import (
-    ACTIVATIONS,
-    MLP,
-    Dropout,
-    Identity,
-    Layer,
-    LeakyReLU,
-    Linear,
-    ModuleList,
-    Neuron,
-    ReLU,
-    Sequential,
-    Sigmoid,
-    Tanh,
-)
+from nn.elementwise import Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from nn.layers import ACTIVATIONS, MLP, Layer, Linear, Neuron
 from nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,

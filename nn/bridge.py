@@ -24,20 +24,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from nn.layers import (
-    MLP,
-    Dropout,
-    Identity,
-    Layer,
-    LeakyReLU,
-    Linear,
-    ModuleList,
-    Neuron,
-    ReLU,
-    Sequential,
-    Sigmoid,
-    Tanh,
-)
+from nn.containers import ModuleList, Sequential
+from nn.elementwise import Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from nn.layers import MLP, Layer, Linear, Neuron
 from nn.module import Module
 
 __all__ = ["to_torch"]

@@ -4,7 +4,8 @@ Every public function of ``nn`` checks its arguments where the user passes them,
 mistake is reported by the call that made it, naming the function, the argument and the
 value. The rules follow PyTorch and scikit-learn: ``bool`` is not a number (``True``
 would silently be 1), numpy scalars are numbers (``np.int64(2)`` is a size, ``np.float32``
-a weight), and NaN is never a valid hyperparameter.
+a weight), and NaN is never a valid hyperparameter. This module imports only
+``autograd.checks`` (for ``shown``, a safe repr).
 
 >>> positive_int(3, "epochs", "fit")
 3

@@ -1,6 +1,7 @@
-"""The layers: micrograd's ``Neuron``, ``Layer`` and ``MLP`` (with activations and seeded
-initialisation), and PyTorch's ``Linear``, activation modules, ``Dropout``, ``Sequential``
-and ``ModuleList``.
+"""The layers with weights: micrograd's ``Neuron``, ``Layer`` and ``MLP`` (with activations
+and seeded initialisation), and PyTorch's ``Linear``. (The activation modules and
+``Dropout`` are in :mod:`nn.elementwise`, ``Sequential`` and ``ModuleList`` in
+:mod:`nn.containers`.)
 
 micrograd's classes hold one ``Neuron`` per output, so a drawing can box each neuron;
 PyTorch's ``Linear`` holds a weight matrix (``weight[j][i]``, a list of rows) and a bias
@@ -13,29 +14,15 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from autograd import Constant, Value, dot
 from nn import functional as F
-from nn.checks import boolean, is_integer, is_number, number, positive_int, probability, shown
-from nn.module import Module, build, describe
+from nn.checks import boolean, is_integer, is_number, positive_int, shown
+from nn.module import Module
 
-__all__ = [
-    "ACTIVATIONS",
-    "MLP",
-    "Dropout",
-    "Identity",
-    "Layer",
-    "LeakyReLU",
-    "Linear",
-    "ModuleList",
-    "Neuron",
-    "ReLU",
-    "Sequential",
-    "Sigmoid",
-    "Tanh",
-]
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Linear", "Neuron", "random_source"]
 
 Seed = int | random.Random | None
 
@@ -50,7 +37,7 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 INITS = ("auto", "he", "xavier", "uniform")
 
 
-def _random_source(seed: Any, where: str) -> Any:
+def random_source(seed: Any, where: str) -> Any:
     """A source of random numbers: Python's global one (``random.seed`` works, as in
     micrograd), a fresh ``Random(seed)``, or a ``Random`` shared by a whole model."""
     if seed is None or seed is random:
@@ -148,7 +135,7 @@ class Neuron(Module):
         bound = _init_bound(
             init, self.activation, self.nin, positive_int(fan_out, "fan_out", "Neuron")
         )
-        rng = _random_source(seed, "Neuron")
+        rng = random_source(seed, "Neuron")
         self.w = [Value(rng.uniform(-bound, bound), label=f"w{i}") for i in range(self.nin)]
         self.b = Value(0.0, label="b")
 
@@ -197,7 +184,7 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
         self.nin = positive_int(nin, "nin", "Layer")
         self.nout = positive_int(nout, "nout", "Layer")
-        kwargs["seed"] = _random_source(kwargs.get("seed"), "Layer")  # one stream for all
+        kwargs["seed"] = random_source(kwargs.get("seed"), "Layer")  # one stream for all
         kwargs.setdefault("fan_out", self.nout)
         self.neurons = [Neuron(self.nin, **kwargs) for _ in range(self.nout)]
 
@@ -245,7 +232,7 @@ class MLP(Module):
             raise ValueError(f"MLP: nouts must be a non-empty list of layer widths, got {nouts!r}")
         self.nin = positive_int(nin, "nin", "MLP")
         sizes = [self.nin, *widths]
-        kwargs["seed"] = _random_source(kwargs.get("seed"), "MLP")
+        kwargs["seed"] = random_source(kwargs.get("seed"), "MLP")
         last = len(widths) - 1
         self.layers = [
             Layer(sizes[i], sizes[i + 1], nonlin=i != last, **kwargs) for i in range(len(widths))
@@ -294,7 +281,7 @@ class Linear(Module):
         self.in_features = positive_int(in_features, "in_features", "Linear")
         self.out_features = positive_int(out_features, "out_features", "Linear")
         boolean(bias, "bias", "Linear")
-        rng = _random_source(seed, "Linear")
+        rng = random_source(seed, "Linear")
         bound = 1.0 / math.sqrt(self.in_features)
         self.weight = [
             [Value(rng.uniform(-bound, bound)) for _ in range(self.in_features)]
@@ -320,266 +307,3 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
-
-
-class _Activation(Module):
-    """An activation as a module, applied to a Value, a number or each element of a list."""
-
-    def config(self) -> dict[str, Any]:
-        return {}
-
-
-class ReLU(_Activation):
-    """max(0, x) for each element (``inplace`` is accepted and changes nothing)."""
-
-    def __init__(self, inplace: bool = False) -> None:
-        self.inplace = boolean(inplace, "inplace", "ReLU")
-
-    def forward(self, x: Any) -> Any:
-        return F.relu(x)
-
-
-class Tanh(_Activation):
-    """tanh(x) for each element."""
-
-    def forward(self, x: Any) -> Any:
-        return F.tanh(x)
-
-
-class Sigmoid(_Activation):
-    """1 / (1 + e^-x) for each element."""
-
-    def forward(self, x: Any) -> Any:
-        return F.sigmoid(x)
-
-
-class LeakyReLU(_Activation):
-    """x for x > 0, else ``negative_slope`` * x, for each element."""
-
-    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
-        self.negative_slope = number(negative_slope, "negative_slope", "LeakyReLU")
-        self.inplace = boolean(inplace, "inplace", "LeakyReLU")
-
-    def forward(self, x: Any) -> Any:
-        return F.leaky_relu(x, self.negative_slope)
-
-    def config(self) -> dict[str, Any]:
-        return {"negative_slope": self.negative_slope}
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
-
-
-class Identity(_Activation):
-    """Returns its input unchanged (arguments are accepted and ignored, as in PyTorch)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def forward(self, x: Any) -> Any:
-        return x
-
-
-class Dropout(Module):
-    """In training mode, zero each input with probability ``p`` and scale the rest by
-    1/(1-p), so the expected value is unchanged; in eval mode, pass inputs through.
-
-    >>> drop = Dropout(0.5, seed=0)
-    >>> drop.eval()([1.0, 2.0, 3.0])
-    [1.0, 2.0, 3.0]
-    >>> sorted(set(drop.train()([1.0] * 20)))
-    [0.0, 2.0]
-    """
-
-    def __init__(self, p: float = 0.5, *, seed: Seed = None) -> None:
-        self.p = probability(p, "p", "Dropout")
-        self._rng = _random_source(seed, "Dropout")
-
-    def forward(self, x: Any) -> Any:
-        if not self.training or self.p == 0:
-            return x
-        scale = 1.0 / (1.0 - self.p)
-        if isinstance(x, (list, tuple)):
-            return [xi * (0.0 if self._rng.random() < self.p else scale) for xi in x]
-        return x * (0.0 if self._rng.random() < self.p else scale)
-
-    def config(self) -> dict[str, Any]:
-        return {"p": self.p}
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
-
-
-# -- containers ----------------------------------------------------------------------------
-class _Container(Module):
-    """Modules held as the attributes "0", "1", ... (or given names), in order."""
-
-    def _items(self) -> list[tuple[str, Module]]:
-        """(name, module) in order; the same module twice is listed twice."""
-        return [(k, v) for k, v in vars(self).items() if isinstance(v, Module)]
-
-    def _add(self, name: str, module: Any, where: str) -> None:
-        if not isinstance(module, Module):
-            raise TypeError(f"{where}: {name} must be a Module, got {type(module).__name__}")
-        self.add_module(name, module)
-
-    def _index(self, index: Any, where: str) -> int:
-        if not is_integer(index):
-            raise TypeError(f"{where}: index must be an int or a slice, got {shown(index)}")
-        n = len(self)
-        i = int(index)
-        if not -n <= i < n:
-            raise IndexError(f"{where}: index {i} is out of range for {n} modules")
-        return i % n
-
-    def _replace_all(self, modules: list[tuple[str, Module]]) -> None:
-        for name, _ in self._items():
-            delattr(self, name)
-        for name, module in modules:
-            self.add_module(name, module)
-
-    def __len__(self) -> int:
-        return len(self._items())
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter([module for _, module in self._items()])
-
-    def __delitem__(self, index: int | slice) -> None:
-        """Remove the module(s) at ``index``; the rest are renumbered 0, 1, ... (PyTorch)."""
-        items = self._items()
-        positions = range(len(items))
-        doomed = set(
-            positions[index]
-            if isinstance(index, slice)
-            else [self._index(index, type(self).__name__)]
-        )
-        self._renumber([module for i, (_, module) in enumerate(items) if i not in doomed])
-
-    def _renumber(self, modules: list[Module]) -> None:
-        self._replace_all([(str(i), module) for i, module in enumerate(modules)])
-
-    def __setitem__(self, index: int, module: Module) -> None:
-        where = type(self).__name__
-        name = self._items()[self._index(index, where)][0]
-        self._add(name, module, where)
-
-    def config(self) -> dict[str, Any]:
-        return {"modules": [describe(module) for module in self]}
-
-
-class Sequential(_Container):
-    """Modules applied one after the other; named "0", "1", ... as in PyTorch, or by the
-    keys of a dict (``Sequential(OrderedDict(fc=Linear(2, 3), act=ReLU()))``).
-
-    >>> model = Sequential(Layer(2, 3, seed=0), Dropout(0.2), Layer(3, 1, nonlin=False, seed=0))
-    >>> [name for name, _ in model.named_parameters()][:2]
-    ['0.neurons.0.w.0', '0.neurons.0.w.1']
-    >>> len(model), type(model[1]).__name__, model[1:]      # a slice keeps the names
-    (3, 'Dropout', Sequential(
-      (1): Dropout(p=0.2)
-      (2): Layer(3, 1, activation='linear')
-    ))
-    """
-
-    def __init__(self, *modules: Any) -> None:
-        if len(modules) == 1 and isinstance(modules[0], Mapping):
-            for name, module in modules[0].items():
-                self._add(name, module, "Sequential")
-            return
-        for i, module in enumerate(modules):
-            if not isinstance(module, Module):
-                raise TypeError(
-                    f"Sequential: argument {i} must be a Module, got {type(module).__name__}"
-                )
-            self.add_module(str(i), module)
-
-    def __getitem__(self, index: int | slice) -> Any:
-        items = self._items()
-        if isinstance(index, slice):
-            return Sequential(dict(items[index]))
-        return items[self._index(index, "Sequential")][1]
-
-    def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end (named by its position, as in PyTorch)."""
-        self._add(str(len(self)), module, "Sequential.append")
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        for module in modules:
-            self.append(module)
-        return self
-
-    def forward(self, x: Any) -> Any:
-        for module in self:
-            x = module(x)
-        return x
-
-    def config(self) -> dict[str, Any]:
-        config = super().config()
-        names = [name for name, _ in self._items()]
-        if names != [str(i) for i in range(len(names))]:
-            config["names"] = names
-        return config
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Module:
-        modules = [build(d) for d in config["modules"]]
-        names = config.get("names")
-        if names is None:
-            return cls(*modules)
-        if len(names) != len(modules):
-            raise ValueError(f"Sequential: {len(names)} names for {len(modules)} modules")
-        return cls(dict(zip(names, modules)))
-
-
-class ModuleList(_Container):
-    """PyTorch's ``nn.ModuleList``: a list of modules that a Module sees inside it (their
-    parameters count); index, iterate, ``append``, ``extend``, ``insert`` it as a list.
-
-    >>> blocks = ModuleList([Linear(2, 2, seed=i) for i in range(3)])
-    >>> len(blocks), [name for name, _ in blocks.named_children()]
-    (3, ['0', '1', '2'])
-    """
-
-    def __init__(self, modules: Iterable[Module] | None = None) -> None:
-        if modules is not None:
-            self.extend(modules)
-
-    def __getitem__(self, index: int | slice) -> Any:
-        items = self._items()
-        if isinstance(index, slice):
-            return ModuleList([module for _, module in items[index]])
-        return items[self._index(index, "ModuleList")][1]
-
-    def append(self, module: Module) -> ModuleList:
-        self._add(str(len(self)), module, "ModuleList.append")
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        if isinstance(modules, Module) and not isinstance(modules, ModuleList):
-            raise TypeError("ModuleList.extend: expected an iterable of Modules, got a Module")
-        for module in list(modules):
-            self.append(module)
-        return self
-
-    def insert(self, index: int, module: Module) -> None:
-        modules = [m for _, m in self._items()]
-        if not isinstance(module, Module):
-            raise TypeError(f"ModuleList.insert: expected a Module, got {type(module).__name__}")
-        modules.insert(index, module)
-        self._renumber(modules)
-
-    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
-        return self.extend(modules)
-
-    def __add__(self, other: Iterable[Module]) -> ModuleList:
-        return ModuleList([*self, *other])
-
-    def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(
-            "ModuleList has no forward(): call its modules, e.g. for block in blocks: x = block(x)"
-        )
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Module:
-        return cls([build(d) for d in config["modules"]])

@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value
-from nn import functional as F
 from nn.checks import integer, probability, shown
+from nn.elements import check_reduction
 from nn.functional import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -54,7 +54,7 @@ class _Loss(Module):
     function: Callable[..., Any]  # the nn.functional function it applies
 
     def __init__(self, reduction: str = "mean") -> None:
-        F._check_reduction(reduction, type(self).__name__)
+        check_reduction(reduction, type(self).__name__)
         self.reduction = reduction
 
     def extra_repr(self) -> str:

@@ -301,6 +301,16 @@ def recorded_toy_mlp_graph(nouts: list[int]) -> tuple[ToyMLP, Recording, list[Va
     return model, recording, xs, loss
 
 
+def lecture_neuron() -> Value:
+    """micrograd's lecture neuron, o = tanh(x1 w1 + x2 w2 + b), b = 6.8814 so that o = 0.7071."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.label = "o"
+    return o
+
+
 # -- the lecture's drawings: the ones the README shows -----------------------------------------
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # no package
 from make_figures import lecture_mlp  # noqa: E402, F401  (it puts demo.py on the path)
@@ -308,7 +318,7 @@ from make_figures import lecture_mlp  # noqa: E402, F401  (it puts demo.py on th
 from demo import lecture_neuron as _lecture_neuron  # noqa: E402
 
 
-def lecture_neuron() -> tuple[Value, dict[str, Value]]:
+def slide_neuron() -> tuple[Value, dict[str, Value]]:
     """demo.py's neuron, o = tanh(x1 w1 + x2 w2 + b) = 0.7071, and its parameters."""
     o, leaves = _lecture_neuron()
     return o, {name: leaves[name] for name in ("w1", "w2", "b")}

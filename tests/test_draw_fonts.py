@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from drawing_helpers import lecture_mlp, lecture_neuron
+from drawing_helpers import lecture_mlp, slide_neuron
 from layout import Box, Layout, font_file, font_width, layout
 
 from autograd import draw_dot
@@ -41,7 +41,7 @@ def installed(family: str) -> str:
 
 
 def drawings() -> dict[str, Drawing]:
-    o, params = lecture_neuron()
+    o, params = slide_neuron()
     return {
         "neuron": draw_dot(o, params=params, show_local_grads=True, legend=True),
         "mlp": lecture_mlp(),
@@ -90,7 +90,7 @@ def test_the_old_layout_overflowed_in_dejavu_sans() -> None:
     if render.find_renderer(PURE) is None:
         pytest.skip("no graphviz-pure")
     installed("DejaVu Sans")
-    o, params = lecture_neuron()
+    o, params = slide_neuron()
     source = re.sub(r' width="\d+"', "", draw_dot(o, params=params).source)
     source = source.replace('rows="*"', 'columns="*"').replace("</td></tr><tr><td", "</td><td")
     assert layout(source, PURE).overlaps()

@@ -5,7 +5,8 @@ full, so any change to what a drawing says (a colour, an attribute's order, a la
 up as a diff to read and accept on purpose. The numbers were checked by hand: for the
 neuron, y = tanh(2 * -3 + 1) = tanh(-5) = -0.9999 and dy/d(wx+b) = 1 - tanh(-5)^2 =
 0.0001816, so dy/dw = 2 * 0.0001816 and dy/dx = -3 * 0.0001816; for x * x + 2 at 3, 11 and
-dy/dx = 6, each use of x passing 3 back.
+dy/dx = 6, each use of x passing 3 back (the frames of x * x: 3 x 3 = 9 forward, then 3 back
+along each of the two edges, pointing back, which makes x's gradient 6, final).
 """
 # ruff: noqa: E501  (a DOT line is as long as it is)
 
@@ -18,7 +19,7 @@ from autograd.draw import backward_frames
 
 NEURON = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.3, labelloc=t, fontsize=16]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
 	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="124"><b>x</b></td></tr><tr><td align="left" width="124">data 2.000</td></tr><tr><td align="left" width="124">grad -0.0005447</td></tr></table>>]
@@ -44,7 +45,7 @@ digraph {
 
 SQUARE = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.3, labelloc=t, fontsize=16]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
 	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83"><b>x</b></td></tr><tr><td align="left" width="83">data 3.000</td></tr><tr><td align="left" width="83">grad 6.000</td></tr></table>>]
@@ -63,39 +64,39 @@ digraph {
 """
 
 
-SQUARE_FRAME_1 = """\
+SQUARE_FORWARD = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.8, labelloc=t, fontsize=16, label=<<table border="0" cellspacing="4" cellpadding="0"><tr><td><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="86">x squared</td></tr></table></td></tr><tr><td><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="914">step 1/2: the output (red) has its full gradient 1.000; its × rule adds grad × local derivative to each input&#x27;s grad</td></tr></table></td></tr><tr><td><table border="0" cellspacing="4" cellpadding="0"><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" align="left" width="54">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" align="left" width="65">output</td><td border="3" color="#d55e00" cellpadding="3" align="left" width="81">this step</td></tr></table></td></tr></table>>]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="530"><tr><td align="left">x squared</td></tr><tr><td align="left">forward 1/1: 3.000 × 3.000 = 9.000 (red)</td></tr><tr><td align="left">data flows forward along the red arrows; no gradient is known yet</td></tr><tr><td><table border="0" cellspacing="4" cellpadding="0"><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" align="left" width="54">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" align="left" width="65">output</td><td border="3" color="#d55e00" cellpadding="3" align="left" width="81">this step</td></tr></table></td></tr></table>>]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 3.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 6.000</font></td></tr></table>>]
-	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 9.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 1.000</font></td></tr></table>>, color="#d55e00", penwidth="3.5"]
+	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92"><font face="Courier">data 3.000</font></td></tr><tr><td align="left" width="92"><font face="Courier">grad ?    </font></td></tr></table>>]
+	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><font face="Courier">data 9.000</font></td></tr><tr><td align="left" width="92"><font face="Courier">grad ?    </font></td></tr></table>>, color="#d55e00", penwidth="3.5"]
 	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>, color="#d55e00", penwidth="3.5"]
-	n0 -> n1_op [xlabel=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="111">grad += 3.000</td></tr></table>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
-	n0 -> n1_op [xlabel=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="111">grad += 3.000</td></tr></table>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
-	n1_op -> n1
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">             </font>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">             </font>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
+	n1_op -> n1 [color="#d55e00", penwidth="3", fontcolor="#d55e00"]
 }
 """
 
 
-SQUARE_FRAME_2 = """\
+SQUARE_BACKWARD = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.8, labelloc=t, fontsize=16, label=<<table border="0" cellspacing="4" cellpadding="0"><tr><td><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="86">x squared</td></tr></table></td></tr><tr><td><table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="414">step 2/2: x (red) is a leaf: its gradient 6.000 is final</td></tr></table></td></tr><tr><td><table border="0" cellspacing="4" cellpadding="0"><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" align="left" width="54">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" align="left" width="65">output</td><td border="3" color="#d55e00" cellpadding="3" align="left" width="81">this step</td></tr></table></td></tr></table>>]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="524"><tr><td align="left">x squared</td></tr><tr><td align="left">backward 1/1: the output (red) has its full gradient 1.000</td></tr><tr><td align="left">its × rule sends grad × local derivative back; now final (bold): x</td></tr><tr><td><table border="0" cellspacing="4" cellpadding="0"><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" align="left" width="54">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" align="left" width="65">output</td><td border="3" color="#d55e00" cellpadding="3" align="left" width="81">this step</td></tr></table></td></tr></table>>]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#d55e00", penwidth="3.5", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 3.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 6.000</font></td></tr></table>>]
-	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 9.000</td></tr><tr><td align="left" width="92"><font face="Courier">grad 1.000</font></td></tr></table>>]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>]
-	n0 -> n1_op
-	n0 -> n1_op
-	n1_op -> n1
+	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92"><font face="Courier">data 3.000</font></td></tr><tr><td align="left" width="92"><font face="Courier"><b>grad 6.000</b></font></td></tr></table>>]
+	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><font face="Courier">data 9.000</font></td></tr><tr><td align="left" width="92"><font face="Courier"><b>grad 1.000</b></font></td></tr></table>>, color="#d55e00", penwidth="3.5"]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>, color="#d55e00", penwidth="3.5"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">grad += 3.000</font>>, color="#d55e00", penwidth="3", fontcolor="#d55e00", dir="back"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">grad += 3.000</font>>, color="#d55e00", penwidth="3", fontcolor="#d55e00", dir="back"]
+	n1_op -> n1 [color="#d55e00", penwidth="3", fontcolor="#d55e00", dir="back"]
 }
 """
 
 
 NEURON_MODULE = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.3, labelloc=t, fontsize=16]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
 	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
 	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
 	n2 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 0.5000</td></tr><tr><td align="left" width="92">grad 0.3661</td></tr></table>>]
@@ -151,8 +152,8 @@ def test_a_square_plus_a_constant_with_local_derivatives() -> None:
 
 def test_the_frames_of_a_square() -> None:
     x = Value(3.0, label="x")
-    frames = backward_frames(x * x, title="x squared")
-    assert [frame.source for frame in frames] == [SQUARE_FRAME_1, SQUARE_FRAME_2]
+    frames = backward_frames(x * x, title="x squared", forward=True)
+    assert [frame.source for frame in frames] == [SQUARE_FORWARD, SQUARE_BACKWARD]
 
 
 def neuron_module() -> tuple[Value, object]:

@@ -4,6 +4,7 @@ names, reference cycles, and a renderer forced past the size limit."""
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,24 +135,27 @@ def test_a_drawing_keeps_nothing_alive_without_the_cyclic_collector(how: str) ->
 
 
 # -- the size limit --------------------------------------------------------------------------
-@pytest.mark.renderer
-@pytest.mark.slow
-@pytest.mark.parametrize("renderer", render.RENDERERS)
-def test_a_forced_huge_drawing_fails_clearly_under_the_memory_limit(
-    renderer: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def bounded(renderer: str) -> None:
     if render.find_renderer(renderer) is None:
         pytest.skip(f"{renderer} is not installed")
-    if not hasattr(render.resource, "prlimit"):
-        pytest.skip("no prlimit on this OS: the renderer's memory is not bounded")
-    # Measured here: dot needs 76 MiB of address space for a small drawing and 132 MiB for
-    # this one, graphviz-pure 16 and 168 MiB.
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the renderer's memory is bounded on Linux only")
+
+
+@pytest.mark.renderer
+def test_a_forced_huge_drawing_fails_clearly_under_the_memory_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With graphviz-pure, the renderer chainrule installs, whose address space is the same
+    in every run (measured here: about 15 MiB for a tiny drawing, 168 MiB for this one).
+    The system dot's varies with its font libraries' threads (76 to 130 MiB seen for a
+    tiny drawing), too much for a test to pick a bound between the two."""
+    bounded("graphviz-pure")
     monkeypatch.setattr(render, "MEMORY_LIMIT", 100 * 2**20)
-    small = draw_dot(Value(1.0) * 2)
-    assert b"<svg" in small.pipe("svg", renderer=renderer)  # it runs under the bound
+    assert b"<svg" in draw_dot(Value(1.0) * 2).pipe("svg", renderer="graphviz-pure")
     import nn
 
-    model = nn.MLP(2, [32, 32, 1], seed=0)  # 5,796 nodes, far past max_nodes
+    model = nn.MLP(2, [32, 32, 1], seed=0)  # 5,796 nodes, past max_nodes
     huge = draw_dot(model([Value(0.5), Value(-1.0)]), max_nodes=None)
     with pytest.raises(render.RendererError, match=r"out of memory \(it may use 100 MiB\)"):
-        huge.pipe("svg", renderer=renderer)
+        huge.pipe("svg", renderer="graphviz-pure")

@@ -13,8 +13,8 @@ import pytest
 from drawing_helpers import as_shown, hostile_labels
 from hypothesis import HealthCheck, given, settings
 
-from autograd import Value, draw_dot, topological_order
-from autograd.draw import backward_frames, render, save_frames
+from autograd import Value, draw_dot
+from autograd.draw import render
 
 renderer = pytest.mark.renderer
 SVG = "{http://www.w3.org/2000/svg}"
@@ -195,39 +195,6 @@ def test_a_collapsed_model_and_a_highlight_render() -> None:
     svg = draw_dot(loss, model=calls, collapse=True, highlight=xs[0], color_by_grad=True).pipe()
     texts = svg_texts(svg)
     assert "ToyNeuron 2" in texts and "x0" in texts
-
-
-@renderer
-def test_save_frames_writes_one_svg_per_step(tmp_path: Path) -> None:
-    frames = backward_frames(neuron())
-    paths = save_frames(frames, tmp_path / "frames")
-    assert [Path(p).name for p in paths] == [f"frame_{i:03d}.svg" for i in range(1, 7)]
-    for i, path in enumerate(paths, 1):
-        assert any(t.startswith(f"step {i}/6") for t in svg_texts(Path(path).read_bytes()))
-
-
-@renderer
-def test_every_frame_has_the_same_layout() -> None:
-    """Nodes stay put while the gradients fill in, so a slider shows only what changes."""
-    x1, x2, w1, w2 = Value(2.0), Value(0.0), Value(-3.0), Value(1.0)
-    o = (x1 * w1 + x2 * w2 + 6.88).tanh()
-    layouts = []
-    for frame in backward_frames(o):
-        tree = ET.fromstring(frame.pipe("svg"))
-        layouts.append(
-            {
-                g.findtext(f"{SVG}title"): [
-                    (shape.get("points"), shape.get("cx"), shape.get("cy"))
-                    for shape in g
-                    if shape.tag in (f"{SVG}polygon", f"{SVG}ellipse")
-                ]
-                for g in tree.iter(f"{SVG}g")
-                if g.get("class") == "node"
-            }
-        )
-    assert len(layouts) == 9 and len(topological_order(o)) == 10  # the constant 6.88: no frame
-    assert len(layouts[0]) == 10 + 5
-    assert all(layout == layouts[0] for layout in layouts)
 
 
 def test_ipython_shows_the_dot_text_when_no_renderer_exists(

@@ -12,7 +12,7 @@ import re
 import struct
 
 import pytest
-from drawing_helpers import lecture_mlp, lecture_neuron
+from drawing_helpers import lecture_mlp, slide_neuron
 from layout import font_file, layout
 
 from autograd import draw_dot
@@ -35,7 +35,7 @@ def renderers() -> list[object]:
 
 
 def lecture_drawings() -> dict[str, Drawing]:
-    o, params = lecture_neuron()
+    o, params = slide_neuron()
     return {
         "neuron": draw_dot(o, params=params),
         "neuron with local derivatives": draw_dot(o, params=params, show_local_grads=True),
@@ -69,32 +69,33 @@ def test_a_lecture_drawing_reads_on_a_slide(renderer: str, name: str) -> None:
 
 @pytest.mark.renderer
 @pytest.mark.parametrize("renderer", renderers())
-def test_the_collapsed_mlp_reads_on_a_slide_top_to_bottom_too(renderer: str) -> None:
-    seen = layout(lecture_mlp(rankdir="TB"), renderer)
-    assert seen.smallest_text_px >= 17.5  # taller than wide: 17.5 px, the rest holds
-    assert seen.overlaps() == [] and seen.outside_own_node() == []
+def test_the_lecture_drawings_read_on_a_slide_top_to_bottom_too(renderer: str) -> None:
+    o, params = slide_neuron()
+    for drawing in (lecture_mlp(rankdir="TB"), draw_dot(o, params=params, rankdir="TB")):
+        seen = layout(drawing, renderer)
+        assert seen.smallest_text_px >= SMALLEST_PX
+        assert seen.overlaps() == [] and seen.outside_own_node() == []
 
 
 @pytest.mark.renderer
 @pytest.mark.parametrize("renderer", renderers())
-def test_every_frame_of_the_neuron_reads_on_a_slide(renderer: str) -> None:
-    o, params = lecture_neuron()
-    frames = backward_frames(o, params=params)
-    for k, frame in enumerate(frames, 1):
+def test_every_frame_of_the_neuron_reads_on_a_slide_top_to_bottom(renderer: str) -> None:
+    """A step-through's frames hold more (every edge keeps room for the gradient it sends
+    back): top to bottom, the neuron's fit a slide."""
+    o, params = slide_neuron()
+    for k, frame in enumerate(backward_frames(o, params=params, rankdir="TB"), 1):
         seen = layout(frame, renderer)
         assert seen.smallest_text_px >= SMALLEST_PX, k
-        assert seen.outside_own_node() == [], k
+        assert seen.overlaps() == [] and seen.outside_own_node() == [], k
 
 
 @pytest.mark.renderer
-@pytest.mark.xfail(
-    strict=True, reason="a frame's xlabels (the grad passed back) can sit on an op: frames.py"
-)
 @pytest.mark.parametrize("renderer", renderers())
-def test_no_text_of_a_frame_overlaps(renderer: str) -> None:
-    o, params = lecture_neuron()
-    for frame in backward_frames(o, params=params):
-        assert layout(frame, renderer).overlaps() == []
+def test_no_text_of_a_frame_overlaps_left_to_right_either(renderer: str) -> None:
+    o, params = slide_neuron()
+    for k, frame in enumerate(backward_frames(o, params=params), 1):
+        seen = layout(frame, renderer)
+        assert seen.overlaps() == [] and seen.outside_own_node() == [], k
 
 
 @pytest.mark.renderer
@@ -114,7 +115,7 @@ def test_the_layout_helper_finds_text_crossing_a_legend_swatch() -> None:
     """The measurement can fail: swatches 12 points too narrow for their words."""
     if render.find_renderer("graphviz-pure") is None:
         pytest.skip("graphviz-pure is not installed")
-    o, params = lecture_neuron()
+    o, params = slide_neuron()
     source = draw_dot(o, params=params, legend=True).source
     assert layout(source, "graphviz-pure").overlaps() == []
     narrow = re.sub(

@@ -23,6 +23,7 @@ from nn import (
     mse_loss,
 )
 from nn import optim as ours
+from nn.elements import leaves
 from nn.optim import lr_scheduler as our_schedulers
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed (it is optional)")
@@ -445,7 +446,7 @@ def test_to_torch_gives_the_same_outputs_and_gradients(index: int) -> None:
     )
     rng = random.Random(index)
     X = [[rng.uniform(-3, 3) for _ in range(nin)] for _ in range(5)]
-    ours = [cr.functional._leaves(model(x)) for x in X]
+    ours = [leaves(model(x)) for x in X]
     out = converted(torch.tensor(X, dtype=torch.float64))
     assert out.shape[0] == 5
     for row, reference in zip(ours, out.reshape(5, -1).tolist()):

@@ -22,10 +22,16 @@ One module per job; each may import only the ones listed before it (and the engi
 - ``options``: ``DrawOptions``, the one place the defaults are written (render)
 - ``modules``: module boxes from a recording of the module calls (the engine)
 - ``analysis``: order, kinds, names, boxes, paths, gradients; emits no DOT (options, modules)
+- ``state``: what one frame shows, ``FrameState``, and a step-through's texts (analysis)
 - ``emit``: the DOT text of one frame, ``dot_source(graph, FrameState(...))`` (analysis,
-  escape, style, the rule table)
+  state, escape, style, the rule table)
 - ``drawing``: the ``Drawing`` object, its files and its display in Jupyter (render)
-- ``frames``: the step-through, replayed with ``autograd.engine.chain_rule`` (all of the above)
+- ``steps``: a step-through's steps (a node, or a folded module), replayed with
+  ``autograd.engine.chain_rule`` (analysis)
+- ``captions``: what each step's frame says, and how wide that is (analysis, steps)
+- ``slider``: the frames as one self-contained HTML slider, for Jupyter and browsers (drawing)
+- ``animation``: the frames as an animated GIF or APNG, for slides (drawing, slider)
+- ``frames``: the step-through's drawings and ways to show them (all of the above)
 
 This file only puts them together: ``draw_dot`` and the public names.
 """
@@ -35,6 +41,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd.draw.analysis import GraphAnalysis, GraphTooLargeError
+from autograd.draw.animation import save_animation
 from autograd.draw.drawing import Drawing
 from autograd.draw.emit import FrameState, dot_source
 from autograd.draw.frames import Frames, backward_frames, save_frames, step_through
@@ -50,6 +57,7 @@ __all__ = [
     "GraphTooLargeError",
     "backward_frames",
     "draw_dot",
+    "save_animation",
     "save_frames",
     "step_through",
 ]

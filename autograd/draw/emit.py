@@ -6,19 +6,30 @@ focus and what it passes back, the caption). Output is deterministic: the same g
 state give the same bytes.
 
 Imports: :mod:`autograd.draw.analysis` (and the options and module boxes it holds),
-:mod:`autograd.draw.escape`, :mod:`autograd.draw.style`, :mod:`autograd.engine`
-(``local_grads``) and :mod:`autograd.rules` (each op's symbol and input roles).
+:mod:`autograd.draw.state` (a frame's state), :mod:`autograd.draw.escape`,
+:mod:`autograd.draw.style`, :mod:`autograd.engine` (``local_grads``) and
+:mod:`autograd.rules` (each op's symbol and input roles).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from autograd.draw.analysis import GraphAnalysis
 from autograd.draw.escape import attr_list, escape, html_label, table
 from autograd.draw.modules import Cluster
+from autograd.draw.state import (
+    CAPTION_POINTS,
+    FLOW_POINTS,
+    FrameState,
+    drawn_flows,
+    edge_key,
+    flow_text,
+    grad_text,
+    labelled,
+)
 from autograd.draw.style import (
     EDGE_EMPHASIS,
     FOCUS_EDGE,
@@ -30,28 +41,10 @@ from autograd.draw.style import (
     heat_color,
     text_width,
 )
-from autograd.engine import Value, local_grads
+from autograd.engine import Constant, Value, local_grads
 from autograd.rules import OPS
 
-__all__ = ["FrameState", "dot_source"]
-
-
-@dataclass(frozen=True)
-class FrameState:
-    """What one drawing shows beyond the graph: a plain drawing has only ``grads``.
-
-    ``grads`` is what each Value shows as its gradient (a Value missing from it: "grad ?",
-    no gradient has reached it yet). ``focus`` is a step-through's current node (drawn in
-    red) and ``passed`` what its rule passes to each parent, written on those edges.
-    ``grad_widths`` pads each grad to a fixed number of characters, in a monospace font, and
-    puts edge labels on after layout, so every frame of a step-through has the same layout.
-    """
-
-    grads: Mapping[Value, float]
-    focus: Value | None = None
-    passed: tuple[float, ...] = ()
-    caption: str = ""  # under the drawing's title
-    grad_widths: Mapping[Value, int] | None = None
+__all__ = ["FrameState", "caption_lines", "dot_source"]
 
 
 @dataclass(frozen=True)
@@ -88,18 +81,26 @@ class _Emitter:
         self.graph, self.state, self.options = graph, state, graph.options
         self.number = self.options.number
         self.heat = graph.heat_scale(state.grads) if self.options.color_by_grad else None
+        self.flows = drawn_flows(graph, state.flows)
+
+    def caption(self) -> str:
+        """The text above the drawing: the title, a frame's caption, the fill's scale."""
+        caption = [self.options.title, self.state.caption]
+        if self.heat is not None:
+            caption.append(f"fill: |grad| from 0 (white) to {self.number(self.heat)} (orange)")
+        return "\n".join(part for part in caption if part)
 
     def source(self) -> str:
-        graph, fixed_layout = self.graph, self.state.grad_widths is not None
-        size = self.options.fontsize
+        graph = self.graph
+        title = self._title()
         lines = ["digraph {"]
         lines.append(
             f'\tgraph [rankdir={self.options.rankdir}, fontname="Helvetica", nodesep=0.3, '
-            f"ranksep={0.8 if fixed_layout else 0.6 if graph.folded else 0.3}, labelloc=t, "
-            f"fontsize={size + 2}"
+            f"ranksep={0.6 if graph.folded else 0.4}, labelloc=t, fontsize={CAPTION_POINTS}"
             + (_IN_ORDER if graph.folded else "")
-            + (f", label={label}]" if (label := self._graph_label()) else "]")
-        )  # ranksep 0.8: room for a frame's xlabels; 0.6: for edges between layers' boxes
+            + (f", label={title}]" if title else "]")
+        )  # ranksep 0.6: room for the edges between the layers of folded modules
+        size = self.options.fontsize
         lines.append(f'\tnode [shape=box, fontname="Helvetica", fontsize={size}, height=0.3]')
         lines.append(
             f'\tedge [fontname="Helvetica", fontsize={size}, color="#555555", arrowsize=0.7]'
@@ -114,38 +115,30 @@ class _Emitter:
         lines.append("}")
         return "\n".join(lines) + "\n"
 
-    # -- text ---------------------------------------------------------------------------
-    def _table(self, cells: list[Cell], size: float | None = None, rules: bool = True) -> str:
-        """Cells one under another in a table wide enough for each text in any viewer's
-        font (see :func:`~autograd.draw.style.text_width`)."""
-        size = size or self.options.fontsize
-        widest = max(
-            text_width(line, size, cell.bold, cell.mono)
-            for cell in cells
-            for line in cell.text.splitlines() or [""]
-        )
-        return table([c.html() for c in cells], math.ceil(widest + 2 * _PADDING), rules)
-
-    def _graph_label(self) -> str:
-        """The title, the frame's caption, the heat scale and the legend, above the graph."""
-        parts = [self.options.title, self.state.caption]
-        if self.heat is not None:
-            parts.append(f"fill: |grad| from 0 (white) to {self.number(self.heat)} (orange)")
-        texts = [part for part in parts if part]
+    def _title(self) -> str:
+        """The caption as a label (in a step-through, in a box of the same size every frame),
+        and the colour key under it."""
+        text, fixed = self.caption(), self.state.fixed
         legend = self.options.legend
         if legend is None:  # the colour key is on by default in a step-through only
-            legend = self.state.grad_widths is not None
-        if not texts and not legend:
+            legend = fixed is not None
+        if not text and not legend:
             return ""
-        size = self.options.fontsize + 2
-        rows = [f"<tr><td>{self._table([Cell(t)], size, False)[1:-1]}</td></tr>" for t in texts]
+        lines = text.splitlines()
+        if fixed is not None and fixed.caption_lines:
+            lines += [" "] * (fixed.caption_lines - len(lines))  # a blank line is as high as text
+        widest = max((text_width(line, CAPTION_POINTS) for line in lines), default=0.0)
+        width = max(widest, fixed.caption_width if fixed is not None else 0.0)
+        rows = "".join(f'<tr><td align="left">{escape(line)}</td></tr>' for line in lines)
         if legend:
-            rows.append(self._legend_row())
-        return f'<<table border="0" cellspacing="4" cellpadding="0">{"".join(rows)}</table>>'
+            rows += f"<tr><td>{self._legend()}</td></tr>"
+        return (
+            f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" '
+            f'width="{math.ceil(width)}">{rows}</table>>'
+        )
 
-    def _legend_row(self) -> str:
-        """A row with a swatch per kind of node this drawing has (and the highlight colour
-        if used)."""
+    def _legend(self) -> str:
+        """A swatch per kind of node this drawing has (and the highlight colour if used)."""
         graph = self.graph
         kinds = {graph.kind(n) for n in graph.order if graph.box(n) is None}
         if graph.folded:
@@ -157,31 +150,58 @@ class _Emitter:
             style = KIND_STYLE[kind]
             border = style.get("color", "#000000")
             look = style["style"].replace("filled", "").replace("bold", "").strip(",") or "solid"
-            width = math.ceil(text_width(meaning, self.options.fontsize + 2) + 12)
             swatches.append(
                 f'<td border="{2 if kind != "value" else 1}" color="{border}" '
                 f'bgcolor="{style.get("fillcolor", "white")}" style="{look}" '
-                f'cellpadding="3" align="left" width="{width}">{meaning}</td>'
+                f"{self._swatch(meaning)}</td>"
             )
-        if graph.on_path or self.state.focus is not None:
-            meaning = "this step" if self.state.focus is not None else "on the highlighted path"
-            width = math.ceil(text_width(meaning, self.options.fontsize + 2) + 12)
-            swatches.append(
-                f'<td border="3" color="{HIGHLIGHT}" cellpadding="3" align="left" '
-                f'width="{width}">{meaning}</td>'
+        if graph.on_path or self.state.focus:
+            meaning = "this step" if self.state.focus else "on the highlighted path"
+            swatches.append(f'<td border="3" color="{HIGHLIGHT}" {self._swatch(meaning)}</td>')
+        row = "".join(swatches)
+        return f'<table border="0" cellspacing="4" cellpadding="0"><tr>{row}</tr></table>'
+
+    def _swatch(self, meaning: str) -> str:
+        width = math.ceil(text_width(meaning, CAPTION_POINTS) + 12)
+        return f'cellpadding="3" align="left" width="{width}">{meaning}'
+
+    # -- text ---------------------------------------------------------------------------
+    def _table(
+        self, cells: list[Cell], size: float | None = None, rules: bool = True, across: bool = False
+    ) -> str:
+        """Cells one under another (or side by side, ``across``) in a table wide enough for
+        each text in any viewer's font (see :func:`~autograd.draw.style.text_width`)."""
+        size = size or self.options.fontsize
+        widths = [
+            math.ceil(
+                max(text_width(line, size, c.bold, c.mono) for line in c.text.splitlines() or [""])
+                + 2 * _PADDING
             )
-        # a table of its own, so a long caption above does not stretch the swatches
-        inner = f'<table border="0" cellspacing="4" cellpadding="0"><tr>{"".join(swatches)}</tr>'
-        return f"<tr><td>{inner}</table></td></tr>"
+            for c in cells
+        ]
+        if not across:  # one column: as wide as its widest cell
+            widths = [max(widths)] * len(widths)
+        return table([c.html() for c in cells], widths, rules, across)
 
     # -- nodes --------------------------------------------------------------------------
     def _grad_cell(self, node: Value) -> Cell:
-        g = self.state.grads.get(node)
-        text = "grad " + ("?" if g is None else self.number(g))
-        if self.state.grad_widths is None:
+        g, fixed = self.state.grads.get(node), self.state.fixed
+        if fixed is None:
+            return Cell(grad_text(g, self.number, None))
+        final = node in self.state.final
+        text = grad_text(g, self.number, final).ljust(fixed.grad_widths[node])
+        markup = escape(text)
+        if g is not None:  # a complete gradient in bold, a running sum in italics
+            markup = f"<b>{markup}</b>" if final else f"<i>{markup}</i>"
+        return Cell(text, bold=final, mono=True, markup=f'<font face="Courier">{markup}</font>')
+
+    def _data_cell(self, node: Value) -> Cell:
+        fixed, known = self.state.fixed, self.state.known
+        text = f"data {self.number(node.data) if known is None or node in known else '?'}"
+        if fixed is None or fixed.data_widths is None:
             return Cell(text)
-        padded = text.ljust(self.state.grad_widths[node])
-        return Cell(padded, markup=f'<font face="Courier">{escape(padded)}</font>', mono=True)
+        text = text.ljust(fixed.data_widths[node])
+        return Cell(text, mono=True, markup=f'<font face="Courier">{escape(text)}</font>')
 
     def _node_lines(self, node: Value, indent: str) -> list[str]:
         """The box of a Value and, for a computed one, the ellipse of the op that made it."""
@@ -192,8 +212,10 @@ class _Emitter:
         else:
             name = graph.name(node)
             cells = [Cell(name, bold=True)] if name else []
-            cells += [Cell(f"data {self.number(node.data)}"), self._grad_cell(node)]
-            attrs["label"] = self._table(cells)
+            cells += [self._data_cell(node), self._grad_cell(node)]
+            # stacked when the graph runs left to right (its columns are narrow), side by
+            # side when it runs top to bottom (its rows are low)
+            attrs["label"] = self._table(cells, across=self.options.rankdir in ("TB", "BT"))
             if self.heat is not None and node is not graph.root:  # the root's grad is the seed
                 attrs["fillcolor"] = heat_color(self.state.grads.get(node), self.heat)
         emphasis = self._emphasis(node)
@@ -208,7 +230,7 @@ class _Emitter:
 
     def _emphasis(self, node: Value) -> dict[str, str]:
         """A red border for a node on a highlighted path or in focus (a frame's current node)."""
-        if node in self.graph.on_path or node is self.state.focus:
+        if node in self.graph.on_path or node in self.state.focus:
             return dict(NODE_EMPHASIS)
         return {}
 
@@ -254,58 +276,74 @@ class _Emitter:
             attrs["fillcolor"] = heat_color(max(known) if known else None, self.heat)
         if graph.root in hidden:
             attrs["peripheries"] = "2"
-        if any(n in graph.on_path or n is self.state.focus for n in hidden):
+        if any(n in graph.on_path or n in self.state.focus for n in hidden):
             attrs |= NODE_EMPHASIS
         return attrs
 
     # -- edges --------------------------------------------------------------------------
     def _edge_lines(self) -> list[str]:
-        """One edge per use of an operand (parent -> op) and one from each op to its result."""
+        """One edge per use of an operand (parent -> op) and one from each op to its result;
+        an edge into or out of a folded module's box is drawn once for each pair of ends."""
         graph, focus = self.graph, self.state.focus
         lines: list[str] = []
-        seen_box_edges: set[tuple[str, str]] = set()
+        seen: set[Hashable] = set()
         for node in graph.order:
             if not node.op:
                 continue
             inside = graph.box(node)
             target = f"m{inside.key}" if inside else f"{graph.ids[node]}_op"
             labels = self._edge_labels(node)
-            for parent, label in zip(node.parents, labels):
-                source = graph.endpoint(parent)
-                if source == target:
-                    continue  # both inside one folded module
+            for i, (parent, label) in enumerate(zip(node.parents, labels)):
+                source, key = graph.endpoint(parent), edge_key(graph, node, i)
+                if source == target or key in seen:
+                    continue  # both inside one folded module, or drawn already
+                seen.add(key)
                 attrs: dict[str, str] = {}
                 if node in graph.on_path and parent in graph.on_path:
                     attrs = dict(EDGE_EMPHASIS)
-                if inside or source.startswith("m"):  # an edge to or from a folded module:
-                    if (source, target) in seen_box_edges:  # draw it once
-                        continue
-                    seen_box_edges.add((source, target))
-                elif label:  # a frame's labels go on after layout, so frames do not jump
-                    fixed_layout = self.state.grad_widths is not None
-                    attrs["xlabel" if fixed_layout else "label"] = self._table(
-                        [Cell(label)], rules=False
-                    )
-                if node is focus:
-                    attrs |= FOCUS_EDGE
+                boxed = inside or source.startswith("m")  # no roles on a folded module's edges
+                attrs |= self._label(node, parent, key, "" if boxed else label)
+                if node in focus and (self.state.forward or not isinstance(parent, Constant)):
+                    attrs |= self._focus_edge()  # (a constant's gradient is never needed)
                 lines.append(f"\t{source} -> {target}" + (f" {attr_list(attrs)}" if attrs else ""))
             if not inside:
                 attrs = dict(EDGE_EMPHASIS) if node in graph.on_path else {}
+                if node in focus:
+                    attrs |= self._focus_edge()
                 lines.append(
                     f"\t{graph.ids[node]}_op -> {graph.ids[node]}"
                     + (f" {attr_list(attrs)}" if attrs else "")
                 )
         return lines
 
+    def _label(self, node: Value, parent: Value, key: Hashable, label: str) -> dict[str, str]:
+        """An edge's label: its role or local derivative; in a step-through, also the slot for
+        the gradient it sends back, blank in the other frames so that none of them moves."""
+        fixed = self.state.fixed
+        if fixed is None or not labelled(self.graph, node, parent):
+            return {"label": self._table([Cell(label)], rules=False)} if label else {}
+        flow = flow_text(self.flows.get(key), self.number).ljust(fixed.flow_width)
+        text = (escape(label) + " " if label else "") + (
+            f'<font face="Courier" point-size="{FLOW_POINTS}">{flow}</font>'
+        )
+        return {"label": f"<{text}>"}
+
+    def _focus_edge(self) -> dict[str, str]:
+        """An edge of this frame's step, in red: going backward it points from the node to
+        its input, the way the gradient flows; going forward, the way the data flows."""
+        return dict(FOCUS_EDGE) if self.state.forward else FOCUS_EDGE | {"dir": "back"}
+
     def _edge_labels(self, node: Value) -> list[str]:
         """Per input: its role where order matters (w0, x0, b; base, exponent) and, if asked,
-        the local derivative; in a frame's focus, the gradient the rule passes back."""
+        the local derivative."""
         roles = OPS[node.op].roles_for(len(node.parents))
         parts = [[role] if role else [] for role in roles]
-        if node is self.state.focus:
-            for part, passed in zip(parts, self.state.passed):
-                part.append(f"grad += {self.number(passed)}")
-        elif self.options.show_local_grads:  # a rule returns g * local derivative: g = 1
+        if self.options.show_local_grads:  # a rule returns g * local derivative: g = 1
             for part, d in zip(parts, local_grads(node, 1.0)):
                 part.append(f"∂ {self.number(float(getattr(d, 'data', d)))}")
         return [" ".join(part) for part in parts]
+
+
+def caption_lines(graph: GraphAnalysis, state: FrameState) -> list[str]:
+    """The lines of text above the drawing ``state`` gives (to size a frame's caption box)."""
+    return _Emitter(graph, state).caption().splitlines()

@@ -80,24 +80,30 @@ def html_label(text: str) -> str:
     return f"<{escape(text)}>"
 
 
-def table(cells: list[str], width: int | None = None, rules: bool = True) -> str:
-    """Cells (already escaped) one under another, ``width`` points wide at least, with rules
-    between them (as micrograd's records have).
+def table(
+    cells: list[str], widths: list[int] | None = None, rules: bool = True, across: bool = False
+) -> str:
+    """Cells (already escaped) one under another, or side by side (``across``), each at
+    least ``widths[i]`` points wide, with rules between them (as micrograd's records have).
 
-    >>> print(table(["<b>x</b>", "data 2.000"], width=80))
+    >>> print(table(["<b>x</b>", "data 2.000"], widths=[80, 80]))
     <<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="80"><b>x</b></td></tr><tr><td align="left" width="80">data 2.000</td></tr></table>>
+    >>> print(table(["x", "data 2.000"], widths=[14, 80], across=True))
+    <<table border="0" cellborder="0" cellspacing="0" cellpadding="2" columns="*"><tr><td align="left" width="14">x</td><td align="left" width="80">data 2.000</td></tr></table>>
     >>> print(table(["w0"], rules=False))
     <<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td>w0</td></tr></table>>
     """  # noqa: E501
     # Left-aligned: graphviz-pure writes each text as starting where its Helvetica width,
     # centred, would start, so a wider font grows to the right only; from the left edge it
     # grows into the room the width gives it.
-    td = f'<td align="left" width="{width}">' if width is not None else "<td>"
-    rows = "".join(f"<tr>{td}{cell}</td></tr>" for cell in cells)
+    if widths is None:
+        tds = [f"<td>{cell}</td>" for cell in cells]
+    else:
+        tds = [f'<td align="left" width="{w}">{cell}</td>' for cell, w in zip(cells, widths)]
+    body = "<tr>" + "".join(tds) + "</tr>" if across else "".join(f"<tr>{td}</tr>" for td in tds)
+    rule = (' columns="*"' if across else ' rows="*"') if rules else ""
     return (
-        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"'
-        + (' rows="*">' if rules else ">")
-        + f"{rows}</table>>"
+        f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"{rule}>{body}</table>>'
     )
 
 

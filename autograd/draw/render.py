@@ -10,15 +10,14 @@ To choose one, set the environment variable ``CHAINRULE_RENDERER`` to ``dot`` or
 one chosen must then be installed (there is no fallback to the other).
 
 The renderer runs as a child process limited to :data:`MEMORY_LIMIT` bytes of address
-space where the OS allows it (Linux), so a drawing forced past ``max_nodes`` fails with a
-clear error instead of taking the machine's memory.
+space on Linux (``setrlimit`` before it starts), so a drawing forced past ``max_nodes``
+fails with a clear error instead of taking the machine's memory.
 
 Imports nothing of ours: the standard library only (``autograd.render`` re-exports it).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -136,22 +135,28 @@ def run(source: str, arguments: list[str], renderer: str | None = None) -> bytes
 def _run(renderer: Path, source: str, options: list[str]) -> bytes:
     command = [str(renderer), *options]
     shown = " ".join(command)
+    setrlimit = getattr(resource, "setrlimit", None) if resource else None
+    limited = setrlimit is not None and sys.platform.startswith("linux")
+
+    def bound() -> None:  # runs in the child, before exec: every mapping of it counts
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
     try:
+        # preexec_fn runs Python in the forked child, before exec; it makes two system calls
+        # and takes no lock, so the other threads of a Jupyter kernel cannot block it.
         child = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=bound if limited else None,
+            env=_one_arena() if limited else None,
         )
     except OSError as error:
         raise RendererError(f"could not run {shown}: {error}") from None
     with child:
-        # The limit is set before the child reads its input, so before it lays anything out
-        # (a limit set after fork is kept by exec). prlimit exists on Linux only.
-        prlimit = getattr(resource, "prlimit", None) if resource else None
-        limited = False
-        if prlimit is not None:
-            # OSError: the child is gone already; ValueError: a lower hard limit is in force
-            with contextlib.suppress(OSError, ValueError):
-                prlimit(child.pid, resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-                limited = True
         try:
             # "replace": a hand-made DOT text with a lone surrogate still renders (escape()
             # keeps them out of ours)
@@ -180,6 +185,13 @@ def _run(renderer: Path, source: str, options: list[str]) -> bytes:
             )
         raise RendererError(f"{shown} failed (exit {child.returncode}): {message}")
     return out
+
+
+def _one_arena() -> dict[str, str]:
+    """The environment with one malloc arena: glibc reserves 64 MiB of address space for each
+    thread's own arena (dot's font libraries start threads), which would make the bound
+    count reservations, at random, rather than memory used."""
+    return {"MALLOC_ARENA_MAX": "1", **os.environ}
 
 
 def jpeg_to_pdf(jpeg: bytes, dpi: int) -> bytes:
