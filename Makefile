@@ -28,8 +28,13 @@ demo: $(VENV)/.demo
 	$(BIN)/python demo.py
 
 # The hypothesis profile "ci" (tests/conftest.py), as in CI, whatever the shell exports:
-# the same examples in every run.
+# the same examples in every run. tools/system-packages.sh installs (as root on Debian or
+# Ubuntu) or names the system packages the drawing tests use: the system Graphviz `dot`,
+# rsvg-convert, Chromium, fonts; SYSTEM_PACKAGES=no skips it (a machine without them:
+# those tests then skip, saying why).
+SYSTEM_PACKAGES ?= yes
 test: $(VENV)/.dev
+	@if [ "$(SYSTEM_PACKAGES)" != no ]; then sh tools/system-packages.sh; fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

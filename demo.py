@@ -3,7 +3,8 @@
 1. One neuron by hand, its gradients printed (micrograd's lecture example).
 2. micrograd's moons demo with chainrule's API: MLP(2, [16, 16, 1]) on 100 moons points,
    hinge loss + 1e-4 L2, SGD with lr = 1.0 - 0.9 k / 100, trained with a progress bar.
-3. Pictures in out/: one neuron's computation graph (SVG) and the decision boundary (PNG).
+3. Pictures in out/: the neuron of step 1 as a computation graph (SVG) and the decision
+   boundary (PNG).
 """
 
 from __future__ import annotations
@@ -11,22 +12,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograd import Value, no_grad
-from nn import MLP, SGD, LinearLR, Neuron, evaluate, fit, make_moons
+from nn import MLP, SGD, LinearLR, evaluate, fit, make_moons
 
 OUT = Path(__file__).resolve().parent / "out"
 
 
-def neuron_by_hand() -> None:
-    # o = tanh(x1*w1 + x2*w2 + b), as in micrograd's lecture.
+def lecture_neuron() -> tuple[Value, dict[str, Value]]:
+    """o = tanh(x1*w1 + x2*w2 + b), built from Values as in micrograd's lecture, with each
+    step named as the lecture writes it; backward done. Returns o and the leaves by name."""
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
     b = Value(6.8813735870195432, label="b")
-    o = (x1 * w1 + x2 * w2 + b).tanh()
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1.label, x2w2.label = "x1w1", "x2w2"
+    total = x1w1 + x2w2
+    total.label = "x1w1 + x2w2"
+    n = total + b
+    n.label = "n"
+    o = n.tanh()
     o.label = "o"
     o.backward()
+    return o, {"x1": x1, "w1": w1, "x2": x2, "w2": w2, "b": b}
+
+
+def neuron_by_hand() -> tuple[Value, dict[str, Value]]:
+    o, leaves = lecture_neuron()
     print(f"o = {o.data:.4f}")
-    for leaf in (x1, w1, x2, w2, b):
-        print(f"do/d{leaf.label} = {leaf.grad:+.4f}")
+    for name, leaf in leaves.items():
+        print(f"do/d{name} = {leaf.grad:+.4f}")
+    return o, leaves
 
 
 def train_moons() -> tuple[MLP, list[list[float]], list[int]]:
@@ -42,22 +56,22 @@ def train_moons() -> tuple[MLP, list[list[float]], list[int]]:
     return model, X, y
 
 
-def draw_neuron() -> None:
-    neuron = Neuron(2, activation="tanh", seed=1)  # unfused: every scalar op is a node
-    out = neuron([Value(2.0, label="x0"), Value(-1.0, label="x1")])
-    out.label = "out"
-    out.backward()
+def draw_neuron(o: Value, leaves: dict[str, Value]) -> None:
+    """The neuron computed above, drawn: inputs x1 and x2 with their grads, the weights and
+    bias as parameters, each edge with its local derivative."""
+    params = {name: leaves[name] for name in ("w1", "w2", "b")}
     try:
         from autograd import draw_dot
 
-        path = draw_dot(out, model=neuron).render(OUT / "neuron", format="svg")
+        drawing = draw_dot(o, params=params, show_local_grads=True, legend=True)
+        path = drawing.render(OUT / "neuron.svg")
     except (ImportError, AttributeError) as error:
         print(f"graph drawing skipped: this autograd has no draw_dot ({error})")
         return
     except (RuntimeError, OSError) as error:  # e.g. no Graphviz `dot` program installed
         print(f"graph drawing skipped: rendering failed ({error})")
         return
-    print(f"one neuron's computation graph: {path}")
+    print(f"the neuron's computation graph: {path}")
 
 
 def plot_decision_boundary(model: MLP, X: list[list[float]], y: list[int]) -> None:
@@ -85,10 +99,10 @@ def plot_decision_boundary(model: MLP, X: list[list[float]], y: list[int]) -> No
 
 
 def main() -> None:
-    neuron_by_hand()
+    o, leaves = neuron_by_hand()
     model, X, y = train_moons()
     OUT.mkdir(exist_ok=True)
-    draw_neuron()
+    draw_neuron(o, leaves)
     plot_decision_boundary(model, X, y)
 
 

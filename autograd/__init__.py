@@ -6,8 +6,11 @@
 >>> c.backward()
 >>> a.grad, b.grad
 (-3.0, -4.0)
+
+May import: its own modules, whose public API it exports; nothing from ``nn``.
 """
 
+from autograd.custom import defop
 from autograd.draw import draw_dot
 from autograd.engine import Constant, Value, chain_rule, topological_order
 from autograd.fast import dot
@@ -23,7 +26,6 @@ from autograd.modes import (
     set_detect_anomaly,
     set_grad_enabled,
 )
-from autograd.rules import defop
 from autograd.trace import trace
 
 __version__ = "0.1.0"  # the one place: pyproject.toml reads it, nn re-exports it

@@ -19,6 +19,8 @@ arrives there is remembered, and raised as soon as the section ends.
 
 Only the main thread receives signals, so elsewhere (and where SIGINT is ignored or left
 to the operating system) the section simply runs.
+
+May import: only the standard library.
 """
 
 from __future__ import annotations

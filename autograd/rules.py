@@ -14,17 +14,17 @@ The helpers ``exp``, ``log``, ``sin``, ... below make that possible: on a float 
 :mod:`math`, on a Value its method. A rule never raises on a float: where math would raise
 it gives what IEEE arithmetic gives (1/0 = inf, cos(inf) = nan), as PyTorch does.
 
-Adding an op is one entry in the table at the bottom (or one :func:`defop` call from a
-notebook) plus its test domain in ``tests/domains.py``; a test checks both exist.
+Adding an op is one entry in the table at the bottom (or one call of
+:func:`autograd.custom.defop` from a notebook) plus its test domain in ``tests/domains.py``;
+a test checks both exist.
 This module may import only the standard library (the engine imports it).
 """
 
 from __future__ import annotations
 
-import inspect
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ __all__ = [
     "Op",
     "Scalar",
     "cos",
-    "defop",
     "exp",
     "log",
     "sigmoid",
@@ -243,9 +242,31 @@ def _pow(g: Scalar, ans: Scalar, a: Scalar, b: Scalar) -> tuple[Scalar, ...]:
     return ga, gb
 
 
+_POW_CONST_CODE = Code(
+    "real_power(a, b)",
+    ("0.0 if b == 0 else g * b * power(a, b - 1)", "0.0"),
+    ("b a^(b-1)", "0 (a constant)"),
+)
+_POW_CODE = Code(
+    "real_power(a, b)",
+    (
+        "0.0 if a == 0 and b == 0 else g * b * power(a, b - 1)",
+        "g * ans * log(a) if a > 0 else (0.0 if a == 0 else nan)",
+    ),
+    ("b a^(b-1)", "a^b ln a"),
+)
+
+
 def _leaky_relu(g: Scalar, ans: Scalar, a: Scalar, slope: Scalar) -> tuple[Scalar, ...]:
     """d/da = 1 if a > 0 else slope (slope at 0, as PyTorch); d/dslope = a where a <= 0."""
     return (g, 0.0) if number(a) > 0 else (g * slope, g * a)
+
+
+_LEAKY_RELU_CODE = Code(
+    "leaky_relu(a, b)",
+    ("g if a > 0 else g * b", "0.0 if a > 0 else g * a"),
+    ("1 if a > 0 else slope", "0 if a > 0 else a"),
+)
 
 
 def _dot(g: Scalar, ans: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
@@ -302,13 +323,9 @@ _table(
     Op("neg", 1, operator.neg, lambda g, ans, a: (-g,),
        code=Code("-a", ("-g",), ("-1",))),
     Op("**", 2, _pow_forward, _pow_const, roles=("base", "exponent"),  # x ** 2
-       code=Code("real_power(a, b)", ("0.0 if b == 0 else g * b * power(a, b - 1)", "0.0"),
-                 ("b a^(b-1)", "0 (a constant)"))),
+       code=_POW_CONST_CODE),
     Op("pow", 2, _pow_forward, _pow, roles=("base", "exponent"),  # x ** y, 2 ** x
-       code=Code("real_power(a, b)",
-                 ("0.0 if a == 0 and b == 0 else g * b * power(a, b - 1)",
-                  "g * ans * log(a) if a > 0 else (0.0 if a == 0 else nan)"),
-                 ("b a^(b-1)", "a^b ln a"))),
+       code=_POW_CODE),
     Op("exp", 1, _exp_forward, lambda g, ans, a: (g * ans,),  # (e^a)' = e^a: reuse the output
        code=Code("exp(a)", ("g * ans",), ("exp(a)",))),
     Op("log", 1, math.log, lambda g, ans, a: (g * reciprocal(a),),
@@ -322,8 +339,7 @@ _table(
     Op("relu", 1, _relu_forward, lambda g, ans, a: (g * _step(a),),  # relu'(0) = 0 (PyTorch)
        code=Code("relu(a)", ("g * (1.0 if a > 0 else 0.0)",), ("1 if a > 0 else 0",))),
     Op("leaky_relu", 2, _leaky_relu_forward, _leaky_relu, roles=("x", "slope"),
-       code=Code("leaky_relu(a, b)", ("g if a > 0 else g * b", "0.0 if a > 0 else g * a"),
-                 ("1 if a > 0 else slope", "0 if a > 0 else a"))),
+       code=_LEAKY_RELU_CODE),
     Op("abs", 1, abs, lambda g, ans, a: (g * _sign(a),),  # abs'(0) = 0 (PyTorch)
        code=Code("abs(a)", ("g * sign(a)",), ("sign(a)",))),
     Op("sin", 1, math.sin, lambda g, ans, a: (g * cos(a),),
@@ -333,87 +349,3 @@ _table(
     Op("dot", -1, _dot_forward, _dot, symbol="w·x+b"),  # a neuron's weighted sum, fused
 )
 # fmt: on
-
-
-# -- ops of your own ----------------------------------------------------------------------
-def defop(
-    name: str,
-    forward: Callable[..., float],
-    derivative: Callable[..., Any],
-    *,
-    symbol: str = "",
-    roles: Sequence[str] = (),
-) -> Callable[..., Value]:
-    """Add an op to the table and return a function that applies it to Values.
-
-    ``forward(*floats)`` computes the op; ``derivative(g, ans, *inputs)`` returns the
-    gradient of each input, ``g`` times d(ans)/d(input) (for one input, a bare value is
-    fine). Write the derivative with this module's ``exp``, ``log``, ``sigmoid``, ... and
-    arithmetic, never :mod:`math`, and it also works for higher derivatives
-    (``create_graph=True``), where the inputs are Values.
-
-    Re-running it with the same name (a notebook cell run twice) replaces the op: every
-    node made with that name, before or after, then uses the new definition. The built-in
-    ops (``exp``, ``+``, ...) cannot be replaced.
-
-    >>> from autograd import Value, gradcheck
-    >>> softplus = defop("softplus", lambda a: math.log1p(math.exp(a)),
-    ...                  lambda g, ans, a: g * sigmoid(a))
-    >>> y = softplus(Value(0.0))
-    >>> y.op, round(y.data, 6)
-    ('softplus', 0.693147)
-    >>> bool(gradcheck(softplus, [0.3]))
-    True
-    """
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"defop: name must be a non-empty str, got {name!r}")
-    if name in OPS and OPS[name].builtin:
-        raise ValueError(f"defop: {name!r} is a built-in op and cannot be replaced; choose a name")
-    if not callable(forward) or not callable(derivative):
-        raise TypeError("defop: forward and derivative must be functions")
-    arity = _arity(forward, name)
-    rule = _as_tuple_rule(derivative, arity, name)
-
-    def as_float(*inputs: float) -> float:  # a user's forward may return an int or numpy float
-        return float(forward(*inputs))
-
-    OPS[name] = Op(name, arity, as_float, rule, symbol, tuple(roles), builtin=False)
-    from autograd.engine import apply, operand  # the engine imports this module: import late
-
-    def apply_op(*operands: Any) -> Value:
-        if len(operands) != arity:
-            raise TypeError(f"{name}: takes {arity} operand(s), got {len(operands)}")
-        return apply(name, *[operand(x, name) for x in operands])
-
-    apply_op.__name__ = apply_op.__qualname__ = name
-    apply_op.__doc__ = f"Apply the op {name!r} (defined with autograd.defop)."
-    return apply_op
-
-
-def _arity(forward: Callable[..., float], name: str) -> int:
-    """How many inputs ``forward`` takes: 1 or 2 (an op of more inputs composes these)."""
-    try:
-        parameters = inspect.signature(forward).parameters.values()
-    except (TypeError, ValueError):  # a builtin such as math.erf: one input
-        return 1
-    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if len(positional) not in (1, 2) or any(p.default is not p.empty for p in positional):
-        shown = ", ".join(map(str, parameters))
-        raise TypeError(f"defop: {name!r}: forward must take 1 or 2 inputs, got ({shown})")
-    return len(positional)
-
-
-def _as_tuple_rule(derivative: Callable[..., Any], arity: int, name: str) -> Rule:
-    """The derivative as a rule returning a tuple of ``arity`` gradients, checked."""
-
-    def rule(g: Scalar, ans: Scalar, *inputs: Scalar) -> tuple[Any, ...]:
-        grads = derivative(g, ans, *inputs)
-        if not isinstance(grads, (tuple, list)):
-            grads = (grads,)
-        if len(grads) != arity:
-            raise TypeError(
-                f"{name}: its derivative returned {len(grads)} gradient(s) for {arity} input(s)"
-            )
-        return tuple(grads)
-
-    return rule

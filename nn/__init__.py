@@ -8,6 +8,8 @@ Everything a notebook needs is importable from ``nn`` directly:
 >>> loss.backward()
 >>> any(p.grad != 0 for p in model.parameters())
 True
+
+May import: its own modules, whose public API it exports, and ``autograd.__version__``.
 """
 
 from autograd import __version__ as __version__

@@ -3,7 +3,10 @@
 A Module finds its parameters and sub-modules by itself, by walking its public attributes,
 so a subclass (even one written micrograd's way, without ``super().__init__()``) never
 lists them. It has PyTorch's tree methods (``named_modules``, ``get_submodule``,
-``apply``, ...), forward hooks, modes and state dicts.
+``apply``, ...), forward hooks, modes and state dicts. Their machinery has modules of its
+own: ``nn.hooks`` runs the hooks, ``nn.state_dict`` loads weights, and
+``nn.architecture`` holds ``describe`` and ``build`` (importable from here too), which turn
+an architecture into plain data and back.
 
 Which attributes hold parameters (PyTorch registers ``nn.Parameter`` objects; chainrule
 has no separate parameter type, so the rule is about how a Value got there):
@@ -18,61 +21,25 @@ has no separate parameter type, so the rule is about how a Value got there):
 Parameter names are dotted paths (``layers.0.neurons.3.w.1``); a name that could be read
 two ways (a dict key containing ".") is refused, as PyTorch refuses it.
 
-May import: ``autograd`` (its public API) and ``nn.checks``; nothing else from ``nn``.
+May import: ``autograd`` (its public API), ``nn.architecture``, ``nn.checks``, ``nn.hooks``
+and ``nn.state_dict``; nothing else from ``nn``.
 """
 
 from __future__ import annotations
 
-import itertools
 import sys
-import warnings
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from autograd import Constant, Value
-from nn.checks import boolean, is_number, shown
+from nn.architecture import MAX_SIZE as MAX_SIZE
+from nn.architecture import build, describe, register
+from nn.architecture import check_description as check_description
+from nn.checks import boolean, shown
+from nn.hooks import Hook, RemovableHandle, add_hook, call_with_hooks
+from nn.state_dict import IncompatibleKeys, load_weights
 
 __all__ = ["IncompatibleKeys", "Module", "RemovableHandle", "build", "describe"]
-
-# Every Module subclass by name, so nn.load can rebuild a saved architecture (see describe).
-_REGISTRY: dict[str, type[Module]] = {}
-
-
-class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict`` did not match (as PyTorch's ``_IncompatibleKeys``)."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-
-_hook_ids = itertools.count()
-
-
-class RemovableHandle:
-    """What ``register_forward_hook`` returns: ``handle.remove()`` takes the hook off.
-
-    Also a context manager, as PyTorch's: ``with model.register_forward_hook(f): ...``.
-    """
-
-    def __init__(self, hooks: dict[int, Any]) -> None:
-        self.id = next(_hook_ids)
-        self._hooks = hooks
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.remove()
-
-
-class _Hook(NamedTuple):
-    pre: bool  # a forward pre-hook (before forward) or a forward hook (after)
-    fn: Callable[..., Any]
-    with_kwargs: bool
-    always_call: bool = False
 
 
 def is_parameter(obj: Any) -> bool:
@@ -103,16 +70,16 @@ class Module:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _REGISTRY[_class_name(cls)] = cls
+        register(cls)
 
     training: bool = True  # class defaults: micrograd-style subclasses never call super().__init__
-    _hooks: dict[int, _Hook] | None = None  # created by the first register_forward_*hook
+    _hooks: dict[int, Hook] | None = None  # created by the first register_forward_*hook
     _results: set[str] | None = None  # attributes set during forward: results, not parameters
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` (and the forward hooks, if any are registered)."""
         if self._hooks:
-            return self._call_with_hooks(args, kwargs)
+            return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -137,7 +104,7 @@ class Module:
         """Call ``hook(module, args)`` before every forward; it may return new args (a
         tuple, or a single value that becomes a 1-tuple) or None. With ``with_kwargs``:
         ``hook(module, args, kwargs)``, returning None or ``(args, kwargs)``."""
-        return self._add_hook(_Hook(True, hook, with_kwargs), prepend)
+        return add_hook(self, Hook(True, hook, with_kwargs), prepend)
 
     def register_forward_hook(
         self,
@@ -158,72 +125,7 @@ class Module:
         >>> len(seen)
         1
         """
-        return self._add_hook(_Hook(False, hook, with_kwargs, always_call), prepend)
-
-    def _add_hook(self, hook: _Hook, prepend: bool) -> RemovableHandle:
-        kind = "register_forward_pre_hook" if hook.pre else "register_forward_hook"
-        if not callable(hook.fn):
-            raise TypeError(f"{kind}: hook must be callable, got {shown(hook.fn)}")
-        boolean(prepend, "prepend", kind)
-        boolean(hook.with_kwargs, "with_kwargs", kind)
-        boolean(hook.always_call, "always_call", kind)
-        hooks = self.__dict__.get("_hooks")
-        if hooks is None:
-            hooks = {}
-            object.__setattr__(self, "_hooks", hooks)
-        handle = RemovableHandle(hooks)
-        if prepend:  # first of its kind: the dict keeps insertion order
-            rest = dict(hooks)
-            hooks.clear()
-            hooks[handle.id] = hook
-            hooks.update(rest)
-        else:
-            hooks[handle.id] = hook
-        return handle
-
-    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """PyTorch's order: pre-hooks (which may replace the arguments), forward, then the
-        forward hooks (which may replace the output)."""
-        hooks = list((self._hooks or {}).values())
-        for hook in hooks:
-            if not hook.pre:
-                continue
-            if hook.with_kwargs:
-                result = hook.fn(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError(
-                            "forward pre-hook must return None or a tuple of (new_args, "
-                            f"new_kwargs), but got {shown(result)}"
-                        )
-                    args, kwargs = result
-            else:
-                result = hook.fn(self, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
-        after = [hook for hook in hooks if not hook.pre]
-        called = 0  # how many of the forward hooks have run
-        output = None
-        try:
-            output = self.forward(*args, **kwargs)
-            for hook in after:
-                called += 1
-                result = _run_forward_hook(hook, self, args, kwargs, output)
-                if result is not None:
-                    output = result
-        except Exception:
-            for hook in after[called:]:
-                if hook.always_call:
-                    try:
-                        _run_forward_hook(hook, self, args, kwargs, output)
-                    except Exception as error:
-                        warnings.warn(
-                            "forward hook with always_call=True raised an exception that was "
-                            f"silenced as another error was raised in forward: {error}",
-                            stacklevel=2,
-                        )
-            raise
-        return output
+        return add_hook(self, Hook(False, hook, with_kwargs, always_call), prepend)
 
     # -- the module tree -------------------------------------------------------------------
     def _public_items(self) -> Iterator[tuple[str, Any]]:
@@ -399,30 +301,7 @@ class Module:
         Values, floats, ints and numpy scalars (``np.float32`` too) are accepted. Everything
         is checked before anything is copied, so on error the model is unchanged.
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(
-                "load_state_dict: expected a dict of name -> float, "
-                f"got {type(state_dict).__name__}"
-            )
-        params = dict(self.named_parameters())
-        missing = [name for name in params if name not in state_dict]
-        unexpected = [name for name in state_dict if name not in params]
-        if strict and (missing or unexpected):
-            problems = []
-            if missing:
-                problems.append(f"missing key(s): {', '.join(missing)}")
-            if unexpected:
-                problems.append(f"unexpected key(s): {', '.join(map(str, unexpected))}")
-            raise RuntimeError(
-                f"error(s) loading state_dict for {type(self).__name__}: " + "; ".join(problems)
-            )
-        updates = {}
-        for name, p in params.items():
-            if name in state_dict:
-                updates[p] = _weight(state_dict[name], name)
-        for p, value in updates.items():
-            p.data = value
-        return IncompatibleKeys(missing, unexpected)
+        return load_weights(self, state_dict, strict)
 
     # -- rebuilding (nn.save / nn.load) ------------------------------------------------------
     def config(self) -> dict[str, Any]:
@@ -449,17 +328,9 @@ class Module:
         return head + "\n" + "\n".join(lines) + "\n)"
 
 
-def _run_forward_hook(
-    hook: _Hook, module: Module, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any
-) -> Any:
-    if hook.with_kwargs:
-        return hook.fn(module, args, kwargs, output)
-    return hook.fn(module, args, output)
-
-
-# The code objects of the two methods that run a module's forward: a frame running one
-# of them, with that module as ``self``, means its forward is under way.
-_CALLS = (Module.__call__.__code__, Module._call_with_hooks.__code__)
+# The code of the method that runs a module's forward (and its hooks, if it has any): a
+# frame running it, with that module as ``self``, means its forward is under way.
+_CALL = Module.__call__.__code__
 
 
 def _forward_running(module: Module) -> bool:
@@ -468,26 +339,10 @@ def _forward_running(module: Module) -> bool:
     so that calling a module costs nothing extra."""
     frame: Any = sys._getframe(2)
     while frame is not None:
-        if frame.f_code in _CALLS and frame.f_locals.get("self") is module:
+        if frame.f_code is _CALL and frame.f_locals.get("self") is module:
             return True
         frame = frame.f_back
     return False
-
-
-def _weight(value: Any, name: str) -> float:
-    """A state-dict entry as a float: a Value's data, or a number (numpy scalars too)."""
-    if isinstance(value, Value):
-        return value.data
-    if not is_number(value):
-        raise TypeError(
-            f"load_state_dict: {name} must be a number, got {type(value).__name__} ({shown(value)})"
-        )
-    try:
-        return float(value)
-    except OverflowError:
-        raise ValueError(
-            f"load_state_dict: {name} is too large for a float: {shown(value)}"
-        ) from None
 
 
 def _check_new_name(
@@ -534,148 +389,3 @@ def _flatten(name: str, obj: Any, dotted: str | None) -> Iterator[tuple[str, Any
                 "name would be ambiguous, and state_dict, save and load would mix them up)"
             )
         yield name, obj
-
-
-def _class_name(cls: type) -> str:
-    """ "MLP" for chainrule's own classes, "package.module:Class" for a user's."""
-    if cls.__module__.split(".")[0] == "nn":
-        return cls.__qualname__
-    return f"{cls.__module__}:{cls.__qualname__}"
-
-
-def describe(module: Module) -> dict[str, Any]:
-    """The architecture as plain data: ``{"class": name, "config": constructor arguments}``."""
-    return {"class": _class_name(type(module)), "config": module.config()}
-
-
-# What each of chainrule's own classes is built from: argument -> kind ("?": optional).
-# build() checks a whole description against this before it builds anything, so a
-# description read from a file can only make known classes with well-typed arguments.
-_SCHEMAS: dict[str, dict[str, str]] = {
-    "Neuron": {"nin": "size", "activation": "name", "fused": "bool"},
-    "Layer": {"nin": "size", "nout": "size", "activation": "name", "fused": "bool"},
-    "MLP": {"nin": "size", "nouts": "sizes", "activation": "name", "fused": "bool"},
-    "Linear": {"in_features": "size", "out_features": "size", "bias": "bool"},
-    "Dropout": {"p": "number"},
-    "LeakyReLU": {"negative_slope": "number"},
-    "ReLU": {},
-    "Tanh": {},
-    "Sigmoid": {},
-    "Identity": {},
-    "Sequential": {"modules": "modules", "names": "names?"},
-    "ModuleList": {"modules": "modules"},
-}
-MAX_SIZE = (
-    1_000_000  # parameters + modules that build() makes by default (MLP(2, [16, 16, 1]): 337 + 36)
-)
-_MAX_DEPTH = 32  # modules inside modules
-
-
-def _size(name: str, config: Mapping[str, Any]) -> int:
-    """The parameters and modules ``name(**config)`` makes, from the config alone."""
-    if name == "Neuron":
-        return int(config["nin"]) + 1 + 1
-    if name == "Layer":
-        return (int(config["nin"]) + 2) * int(config["nout"]) + 1
-    if name == "MLP":
-        from itertools import pairwise
-
-        widths = [config["nin"], *config["nouts"]]
-        return 1 + sum((int(a) + 2) * int(b) + 1 for a, b in pairwise(widths))
-    if name == "Linear":
-        n_in, n_out = int(config["in_features"]), int(config["out_features"])
-        return n_in * n_out + n_out + 1
-    return 1
-
-
-def _check_value(value: Any, kind: str, where: str, limit: int) -> None:
-    if kind == "size":
-        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= limit
-        what = f"a whole number in [1, {limit}]"
-    elif kind == "sizes":
-        ok = isinstance(value, list) and 0 < len(value) <= limit
-        ok = ok and all(
-            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= limit for v in value
-        )
-        what = f"a non-empty list of whole numbers in [1, {limit}]"
-    elif kind == "name":
-        ok, what = isinstance(value, str) and len(value) <= 100, "a name (a short string)"
-    elif kind == "bool":
-        ok, what = isinstance(value, bool), "true or false"
-    elif kind == "number":
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        ok, what = number and -1e300 <= value <= 1e300, "a finite number"  # nan fails too
-    elif kind == "modules":
-        ok, what = isinstance(value, list) and len(value) <= limit, "a list of module descriptions"
-    else:  # names
-        ok = isinstance(value, list) and all(isinstance(v, str) and len(v) <= 100 for v in value)
-        what = "a list of names (short strings)"
-    if not ok:
-        raise ValueError(f"{where} must be {what}, got {_shown(value)}")
-
-
-def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, int) or abs(value) < 10**20 else "a huge int"
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def check_description(description: Any, max_size: int = MAX_SIZE) -> int:
-    """Check a description (``describe``'s output, or JSON read from a file) before
-    anything is built: known classes, well-typed arguments, nesting at most 32 deep, and at
-    most ``max_size`` parameters and modules in all. Returns that size; raises ValueError
-    naming the place (``model.modules[2].nin``) otherwise. The walk is iterative."""
-    total = 0
-    stack: list[tuple[Any, str, int]] = [(description, "model", 0)]
-    while stack:
-        d, where, depth = stack.pop()
-        if depth > _MAX_DEPTH:
-            raise ValueError(f"{where}: modules nested more than {_MAX_DEPTH} deep")
-        if not isinstance(d, Mapping) or set(d) != {"class", "config"}:
-            raise ValueError(
-                f"{where} must be {{'class': name, 'config': {{...}}}}, got {_shown(d)}"
-            )
-        name, config = d["class"], d["config"]
-        if not isinstance(config, Mapping):
-            raise ValueError(
-                f"{where}: the config of {_shown(name)} must be a dict, got {_shown(config)}"
-            )
-        schema = _SCHEMAS.get(name) if isinstance(name, str) else None
-        if schema is None:
-            if isinstance(name, str) and ":" in name and name in _REGISTRY:
-                total += 1  # a user's class, imported by the user: its size is its own affair
-                continue
-            raise ValueError(
-                f"{where}: unknown module class {_shown(name)}: nn.load builds "
-                f"{', '.join(_SCHEMAS)} and the classes of modules you import; otherwise "
-                "load the weights into a model you build yourself (nn.load(path, model=...))"
-            )
-        required = {k for k, kind in schema.items() if not kind.endswith("?")}
-        missing, unknown = sorted(required - set(config)), sorted(set(config) - set(schema))
-        if missing or unknown:
-            problems = [f"missing {', '.join(missing)}"] if missing else []
-            problems += [f"unknown {', '.join(map(_shown, unknown))}"] if unknown else []
-            raise ValueError(f"{where}: the config of {name}: {'; '.join(problems)}")
-        for key, kind in schema.items():
-            if key in config:
-                _check_value(config[key], kind.rstrip("?"), f"{where}.{key}", max_size)
-        if "names" in config and len(config["names"]) != len(config["modules"]):
-            raise ValueError(
-                f"{where}: {len(config['names'])} names for {len(config['modules'])} modules"
-            )
-        total += _size(name, config)
-        if total > max_size:
-            raise ValueError(
-                f"{where}: the model would have more than {max_size} parameters and modules "
-                "(a bound that keeps a hostile file from filling the memory; pass max_size= "
-                "to raise it)"
-            )
-        for i, child in enumerate(config.get("modules", ())):
-            stack.append((child, f"{where}.modules[{i}]", depth + 1))
-    return total
-
-
-def build(description: Mapping[str, Any], *, max_size: int = MAX_SIZE) -> Module:
-    """A new module from ``describe``'s output (its weights freshly initialised), after
-    ``check_description`` has found it well-formed and of at most ``max_size``."""
-    check_description(description, max_size)
-    return _REGISTRY[description["class"]].from_config(dict(description["config"]))

@@ -6,6 +6,9 @@
 >>> history = fit(model, X, [2 * t - 1 for t in y], loss="hinge", epochs=5, progress=False)
 >>> len(history.loss), history.epochs
 (5, 5)
+
+May import: ``autograd`` (its public API and ``autograd.interrupts``), ``nn.checks``,
+``nn.compiled``, ``nn.history``, ``nn.losses``, ``nn.module``, ``nn.optim`` and ``nn.utils``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Gradient clipping (PyTorch's ``torch.nn.utils.clip_grad_norm_`` and ``clip_grad_value_``).
 
-May import autograd and nn.checks.
+May import: ``autograd`` (its public API) and ``nn.checks``.
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 from hypothesis import strategies as st
@@ -86,11 +88,15 @@ def parse(source: str) -> Dot:
         elif line.strip() == "}":
             path.pop()
         elif m := EDGE.match(line):
-            dot_.edges.append((m.group(1), m.group(2), parse_attrs(m.group(3) or "")))
+            attrs = parse_attrs(m.group(3) or "")
+            for key in ("label", "xlabel"):  # an edge's label is a one-cell table: its text
+                if key in attrs:
+                    attrs[key] = "\n".join(cells(attrs[key]))
+            dot_.edges.append((m.group(1), m.group(2), attrs))
         elif m := NODE.match(line):
             name, attrs = m.group(1), parse_attrs(m.group(2))
             if name == "graph" and path:
-                dot_.cluster_labels[path[-1]] = attrs.get("label", "")
+                dot_.cluster_labels[path[-1]] = "\n".join(cells(attrs.get("label", "")))
             elif name not in ("graph", "node", "edge"):
                 assert name not in dot_.nodes, f"{name} defined twice"
                 dot_.nodes[name] = attrs
@@ -103,7 +109,7 @@ def parse(source: str) -> Dot:
 
 def cells(label: str) -> list[str]:
     """The texts of an HTML-like label's table cells (or the whole label), unescaped."""
-    found = re.findall(r"<td>(.*?)</td>", label) or [label]
+    found = re.findall(r"<td[^>]*>(.*?)</td>", label) or [label]
     out = []
     for cell in found:
         cell = cell.replace("<br/>", "\n")
@@ -196,10 +202,8 @@ class Recording(NamedTuple):
 
 class ToyModule:
     """named_modules() and named_parameters(), as nn.Module provides them; its calls are
-    recorded by :func:`record_calls` (and, TEMPORARY, in ``_last_call``)."""
+    recorded by :func:`record_calls`."""
 
-    # TEMPORARY: until nn.record_calls lands, draw_dot reads a plain Module's last call here.
-    _last_call: tuple[tuple[Value, ...], tuple[Value, ...]] | None = None
     log: ClassVar[list[tuple[ToyModule, tuple[Value, ...], tuple[Value, ...]]] | None] = None
 
     def children(self) -> dict[str, ToyModule]:
@@ -221,7 +225,6 @@ class ToyModule:
     def __call__(self, xs: list[Any]) -> list[Value]:
         out = self.forward(xs)
         inputs = tuple(x for x in xs if isinstance(x, Value))
-        self._last_call = (inputs, tuple(out))
         if ToyModule.log is not None:  # after forward, as a forward hook runs
             ToyModule.log.append((self, inputs, tuple(out)))
         return out
@@ -286,14 +289,9 @@ def record_calls(model: ToyModule) -> Iterator[Recording]:
         ToyModule.log = None
 
 
-def toy_mlp_graph(nouts: list[int]) -> tuple[ToyMLP, list[Value], Value]:
-    """A toy MLP(2, nouts) applied to two input Values, its outputs summed into a loss."""
-    model, _, xs, loss = recorded_toy_mlp_graph(nouts)
-    return model, xs, loss
-
-
 def recorded_toy_mlp_graph(nouts: list[int]) -> tuple[ToyMLP, Recording, list[Value], Value]:
-    """The same, with the recording of the model's calls."""
+    """A toy MLP(2, nouts) applied to two input Values, its outputs summed into a loss,
+    with the recording of the model's calls."""
     model = ToyMLP(2, nouts)
     xs = [Value(0.5, label="x0"), Value(-1.5, label="x1")]
     with record_calls(model) as recording:
@@ -311,3 +309,16 @@ def lecture_neuron() -> Value:
     o = (x1 * w1 + x2 * w2 + b).tanh()
     o.label = "o"
     return o
+
+
+# -- the lecture's drawings: the ones the README shows -----------------------------------------
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # no package
+from make_figures import lecture_mlp  # noqa: E402, F401  (it puts demo.py on the path)
+
+from demo import lecture_neuron as _lecture_neuron  # noqa: E402
+
+
+def slide_neuron() -> tuple[Value, dict[str, Value]]:
+    """demo.py's neuron, o = tanh(x1 w1 + x2 w2 + b) = 0.7071, and its parameters."""
+    o, leaves = _lecture_neuron()
+    return o, {name: leaves[name] for name in ("w1", "w2", "b")}

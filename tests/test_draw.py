@@ -22,7 +22,7 @@ from autograd.draw import DrawOptions, GraphTooLargeError
 from autograd.rules import OPS
 
 ROOT = Path(__file__).resolve().parent.parent
-RED = "#d62728"
+RED = "#d55e00"  # vermillion: the highlight colour (style.HIGHLIGHT)
 
 
 def ids(root: Value) -> dict[Value, str]:
@@ -132,7 +132,11 @@ def test_rankdir(rankdir: str) -> None:
         ({"params": {"w": 2.0}}, TypeError, r"params must be Values, got float \(2\.0\)"),
         ({"params": [Value(1.0), "w"]}, TypeError, "params must be Values, got str"),
         ({"colour_by_grad": True}, TypeError, r"colour_by_grad \(did you mean color_by_grad\?\)"),
-        ({"size": 3}, TypeError, r"unknown option\(s\) size; the options are rankdir, format,"),
+        ({"size": 3}, TypeError, r"unknown option\(s\) size \(did you mean fontsize\?\); the"),
+        ({"fontsize": "big"}, TypeError, "fontsize must be a number, got 'big'"),
+        ({"fontsize": 200}, ValueError, "fontsize must be from 4 to 72 points, got 200"),
+        ({"legend": "yes"}, TypeError, "legend must be True, False or None"),
+        ({"precision": 10**9}, ValueError, r"from 1 to 17 significant digits.*got 1000000000"),
     ],
 )
 def test_bad_options_are_refused_by_name(options: dict, error: type, words: str) -> None:
@@ -159,7 +163,9 @@ DEFAULTS = {
     "collapse": False,
     "params": None,
     "title": "",
-    "max_nodes": 500,
+    "max_nodes": 3000,
+    "fontsize": 14,
+    "legend": None,
 }
 
 
@@ -209,7 +215,7 @@ SCRIPT = textwrap.dedent(
     extra = {xs[0], loss, *model.layers[0].neurons[0].w}  # sets iterate in hash order
     print(draw_dot(loss, model=recording, highlight=xs[0], show_local_grads=True).source)
     print(draw_dot(loss, model=recording, collapse=True, color_by_grad=True).source)
-    print(draw_dot(loss, model=model, collapse=True).source)  # TEMPORARY: the _last_call path
+    print(draw_dot(loss, model=model, highlight=xs[0]).source)  # a plain Module: names only
     """
 )
 
@@ -339,12 +345,20 @@ def test_highlighting_a_value_outside_the_graph_is_an_error() -> None:
 # -- the node limit ---------------------------------------------------------------------------
 def test_a_graph_beyond_the_node_limit_is_refused_with_a_way_out() -> None:
     y = Value(0.5)
-    for _ in range(300):
+    for _ in range(1600):
         y = y.tanh()
-    with pytest.raises(GraphTooLargeError, match=r"601 nodes.*max_nodes=500.*max_nodes=None"):
+    with pytest.raises(GraphTooLargeError, match=r"3201 nodes.*max_nodes=3000.*max_nodes=None"):
         draw_dot(y)
-    assert len(drawn(y, max_nodes=None).nodes) == 601
-    assert len(drawn(y, max_nodes=601).nodes) == 601
+    assert draw_dot(y, max_nodes=None).nodes == 3201 == len(drawn(y, max_nodes=None).nodes)
+    assert len(drawn(y, max_nodes=3201).nodes) == 3201
+
+
+def test_micrograds_demo_network_is_drawn_by_default() -> None:
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    out = model([Value(0.5), Value(-1.0)])
+    assert draw_dot(out).nodes == 1619  # as tools/drawing_limit.py and the README count
 
 
 # -- the Drawing object ---------------------------------------------------------------------

@@ -29,7 +29,7 @@ from autograd.draw import render as render_module
 from autograd.draw.analysis import GraphAnalysis
 from autograd.draw.options import DrawOptions
 
-RED = "#d62728"
+RED = "#d55e00"  # style.HIGHLIGHT (vermillion)
 SENT = re.compile(r"grad \+= (\S+)")
 
 

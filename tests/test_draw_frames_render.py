@@ -140,7 +140,7 @@ def test_the_red_arrows_point_back_to_the_inputs(renderer: str) -> None:
         red = 0
         for g in svg.iter(f"{SVG}g"):
             path = g.find(f"{SVG}path")
-            if g.get("class") != "edge" or path is None or path.get("stroke") != "#d62728":
+            if g.get("class") != "edge" or path is None or path.get("stroke") != "#d55e00":
                 continue
             red += 1
             # Graphviz draws each edge's path from its tail (the input) to its head (the op)

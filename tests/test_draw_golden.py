@@ -20,17 +20,17 @@ from autograd.draw import backward_frames
 NEURON = """\
 digraph {
 	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
-	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
-	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 2.000</td><td>grad -0.0005447</td></tr></table>>]
-	n1 [style="rounded,filled", color="#1f5fa6", penwidth="2", fillcolor="#cfe2f3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>w</b></td><td>data -3.000</td><td>grad 0.0003632</td></tr></table>>]
-	n2 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data -6.000</td><td>grad 0.0001816</td></tr></table>>]
-	n2_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>]
-	n3 [style="rounded,filled", color="#1f5fa6", penwidth="2", fillcolor="#cfe2f3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>b</b></td><td>data 1.000</td><td>grad 0.0001816</td></tr></table>>]
-	n4 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data -5.000</td><td>grad 0.0001816</td></tr></table>>]
-	n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<+>]
-	n5 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>y</b></td><td>data -0.9999</td><td>grad 1.000</td></tr></table>>]
-	n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<tanh>]
+	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
+	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
+	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="124"><b>x</b></td></tr><tr><td align="left" width="124">data 2.000</td></tr><tr><td align="left" width="124">grad -0.0005447</td></tr></table>>]
+	n1 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119"><b>w</b></td></tr><tr><td align="left" width="119">data -3.000</td></tr><tr><td align="left" width="119">grad 0.0003632</td></tr></table>>]
+	n2 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119">data -6.000</td></tr><tr><td align="left" width="119">grad 0.0001816</td></tr></table>>]
+	n2_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>]
+	n3 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119"><b>b</b></td></tr><tr><td align="left" width="119">data 1.000</td></tr><tr><td align="left" width="119">grad 0.0001816</td></tr></table>>]
+	n4 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="119">data -5.000</td></tr><tr><td align="left" width="119">grad 0.0001816</td></tr></table>>]
+	n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<+>]
+	n5 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="97"><b>y</b></td></tr><tr><td align="left" width="97">data -0.9999</td></tr><tr><td align="left" width="97">grad 1.000</td></tr></table>>]
+	n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<tanh>]
 	n0 -> n2_op
 	n1 -> n2_op
 	n2_op -> n2
@@ -46,19 +46,19 @@ digraph {
 SQUARE = """\
 digraph {
 	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
-	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
-	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 3.000</td><td>grad 6.000</td></tr></table>>]
-	n1 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 9.000</td><td>grad 1.000</td></tr></table>>]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>]
-	n2 [style="dashed", color="#888888", fontcolor="#555555", label=<2.000>]
-	n3 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 11.00</td><td>grad 1.000</td></tr></table>>]
-	n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<+>]
-	n0 -> n1_op [label=<∂ 3.000>]
-	n0 -> n1_op [label=<∂ 3.000>]
+	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
+	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
+	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83"><b>x</b></td></tr><tr><td align="left" width="83">data 3.000</td></tr><tr><td align="left" width="83">grad 6.000</td></tr></table>>]
+	n1 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83">data 9.000</td></tr><tr><td align="left" width="83">grad 1.000</td></tr></table>>]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>]
+	n2 [style="dashed", color="#888888", fontcolor="#555555", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="47">2.000</td></tr></table>>]
+	n3 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="83">data 11.00</td></tr><tr><td align="left" width="83">grad 1.000</td></tr></table>>]
+	n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<+>]
+	n0 -> n1_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 3.000</td></tr></table>>]
+	n0 -> n1_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 3.000</td></tr></table>>]
 	n1_op -> n1
-	n1 -> n3_op [label=<∂ 1.000>]
-	n2 -> n3_op [label=<∂ 1.000>]
+	n1 -> n3_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 1.000</td></tr></table>>]
+	n2 -> n3_op [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="68">∂ 1.000</td></tr></table>>]
 	n3_op -> n3
 }
 """
@@ -66,30 +66,30 @@ digraph {
 
 SQUARE_FORWARD = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="508"><tr><td align="left">x squared</td></tr><tr><td align="left">forward 1/1: 3.000 × 3.000 = 9.000 (red)</td></tr><tr><td align="left">data flows forward along the red arrows; no gradient is known yet</td></tr></table>>]
-	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
-	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td><font face="Courier">data 3.000</font></td><td><font face="Courier">grad ?    </font></td></tr></table>>]
-	n1 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><font face="Courier">data 9.000</font></td><td><font face="Courier">grad ?    </font></td></tr></table>>, color="#d62728", penwidth="3"]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>, color="#d62728", penwidth="3"]
-	n0 -> n1_op [label=<<font face="Courier" point-size="14">             </font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728"]
-	n0 -> n1_op [label=<<font face="Courier" point-size="14">             </font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728"]
-	n1_op -> n1 [color="#d62728", penwidth="2.5", fontcolor="#d62728"]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="530"><tr><td align="left">x squared</td></tr><tr><td align="left">forward 1/1: 3.000 × 3.000 = 9.000 (red)</td></tr><tr><td align="left">data flows forward along the red arrows; no gradient is known yet</td></tr><tr><td><table border="0" cellspacing="4" cellpadding="0"><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" align="left" width="54">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" align="left" width="65">output</td><td border="3" color="#d55e00" cellpadding="3" align="left" width="81">this step</td></tr></table></td></tr></table>>]
+	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
+	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
+	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92"><font face="Courier">data 3.000</font></td></tr><tr><td align="left" width="92"><font face="Courier">grad ?    </font></td></tr></table>>]
+	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><font face="Courier">data 9.000</font></td></tr><tr><td align="left" width="92"><font face="Courier">grad ?    </font></td></tr></table>>, color="#d55e00", penwidth="3.5"]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>, color="#d55e00", penwidth="3.5"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">             </font>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">             </font>>, color="#d55e00", penwidth="3", fontcolor="#d55e00"]
+	n1_op -> n1 [color="#d55e00", penwidth="3", fontcolor="#d55e00"]
 }
 """
 
 
 SQUARE_BACKWARD = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="508"><tr><td align="left">x squared</td></tr><tr><td align="left">backward 1/1: the output (red) has its full gradient 1.000</td></tr><tr><td align="left">its × rule sends grad × local derivative back; now final (bold): x</td></tr></table>>]
-	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
-	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
-	n0 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td><font face="Courier">data 3.000</font></td><td><font face="Courier"><b>grad 6.000</b></font></td></tr></table>>]
-	n1 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><font face="Courier">data 9.000</font></td><td><font face="Courier"><b>grad 1.000</b></font></td></tr></table>>, color="#d62728", penwidth="3"]
-	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>, color="#d62728", penwidth="3"]
-	n0 -> n1_op [label=<<font face="Courier" point-size="14">grad += 3.000</font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728", dir="back"]
-	n0 -> n1_op [label=<<font face="Courier" point-size="14">grad += 3.000</font>>, color="#d62728", penwidth="2.5", fontcolor="#d62728", dir="back"]
-	n1_op -> n1 [color="#d62728", penwidth="2.5", fontcolor="#d62728", dir="back"]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16, label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="524"><tr><td align="left">x squared</td></tr><tr><td align="left">backward 1/1: the output (red) has its full gradient 1.000</td></tr><tr><td align="left">its × rule sends grad × local derivative back; now final (bold): x</td></tr><tr><td><table border="0" cellspacing="4" cellpadding="0"><tr><td border="2" color="#009e73" bgcolor="#ccece3" style="solid" cellpadding="3" align="left" width="54">input</td><td border="2" color="#000000" bgcolor="#f9f4b3" style="solid" cellpadding="3" align="left" width="65">output</td><td border="3" color="#d55e00" cellpadding="3" align="left" width="81">this step</td></tr></table></td></tr></table>>]
+	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
+	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
+	n0 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92"><font face="Courier">data 3.000</font></td></tr><tr><td align="left" width="92"><font face="Courier"><b>grad 6.000</b></font></td></tr></table>>]
+	n1 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><font face="Courier">data 9.000</font></td></tr><tr><td align="left" width="92"><font face="Courier"><b>grad 1.000</b></font></td></tr></table>>, color="#d55e00", penwidth="3.5"]
+	n1_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>, color="#d55e00", penwidth="3.5"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">grad += 3.000</font>>, color="#d55e00", penwidth="3", fontcolor="#d55e00", dir="back"]
+	n0 -> n1_op [label=<<font face="Courier" point-size="14">grad += 3.000</font>>, color="#d55e00", penwidth="3", fontcolor="#d55e00", dir="back"]
+	n1_op -> n1 [color="#d55e00", penwidth="3", fontcolor="#d55e00", dir="back"]
 }
 """
 
@@ -97,19 +97,19 @@ digraph {
 NEURON_MODULE = """\
 digraph {
 	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
-	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
-	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
-	n2 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 0.5000</td><td>grad 0.3661</td></tr></table>>]
+	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
+	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
+	n2 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 0.5000</td></tr><tr><td align="left" width="92">grad 0.3661</td></tr></table>>]
 	subgraph cluster_0 {
-		graph [label=<ToyNeuron>, style="rounded,dashed", color="#999999", fontcolor="#444444", fontsize=12]
-		n0 [style="rounded,filled", color="#1f5fa6", penwidth="2", fillcolor="#cfe2f3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>b</b></td><td>data 0.1000</td><td>grad 0.9151</td></tr></table>>]
-		n1 [style="rounded,filled", color="#1f5fa6", penwidth="2", fillcolor="#cfe2f3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>w.0</b></td><td>data 0.4000</td><td>grad 0.4576</td></tr></table>>]
-		n3 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 0.2000</td><td>grad 0.9151</td></tr></table>>]
-		n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<×>]
-		n4 [style="filled", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 0.3000</td><td>grad 0.9151</td></tr></table>>]
-		n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<+>]
-		n5 [style="filled,bold", peripheries="2", fillcolor="#fde9a9", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td>data 0.2913</td><td>grad 1.000</td></tr></table>>]
-		n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="14", label=<tanh>]
+		graph [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td align="left" width="83">ToyNeuron</td></tr></table>>, style="rounded,dashed", color="#999999", fontcolor="#444444"]
+		n0 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>b</b></td></tr><tr><td align="left" width="92">data 0.1000</td></tr><tr><td align="left" width="92">grad 0.9151</td></tr></table>>]
+		n1 [style="rounded,filled", color="#0072b2", penwidth="2", fillcolor="#cce3f0", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>w.0</b></td></tr><tr><td align="left" width="92">data 0.4000</td></tr><tr><td align="left" width="92">grad 0.4576</td></tr></table>>]
+		n3 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 0.2000</td></tr><tr><td align="left" width="92">grad 0.9151</td></tr></table>>]
+		n3_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<×>]
+		n4 [style="filled", color="#555555", fillcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92">data 0.3000</td></tr><tr><td align="left" width="92">grad 0.9151</td></tr></table>>]
+		n4_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<+>]
+		n5 [style="filled,bold", peripheries="2", fillcolor="#f9f4b3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="91">data 0.2913</td></tr><tr><td align="left" width="91">grad 1.000</td></tr></table>>]
+		n5_op [shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="16", label=<tanh>]
 	}
 	n1 -> n3_op
 	n2 -> n3_op
@@ -125,11 +125,11 @@ digraph {
 
 NEURON_MODULE_COLLAPSED = """\
 digraph {
-	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.4, labelloc=t, fontsize=16]
-	node [shape=box, fontname="Helvetica", fontsize=12, height=0.3]
-	edge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]
-	n2 [style="filled", color="#38761d", penwidth="2", fillcolor="#d9ead3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 0.5000</td><td>grad 0.3661</td></tr></table>>]
-	m0 [style="rounded,filled", color="#674ea7", penwidth="2", fillcolor="#ece5f6", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" rows="*"><tr><td><b>ToyNeuron</b></td></tr><tr><td>5 nodes, 2 parameters</td></tr><tr><td>out: data 0.2913  grad 1.000</td></tr></table>>, peripheries="2"]
+	graph [rankdir=LR, fontname="Helvetica", nodesep=0.3, ranksep=0.6, labelloc=t, fontsize=16, ordering=out, remincross=false]
+	node [shape=box, fontname="Helvetica", fontsize=14, height=0.3]
+	edge [fontname="Helvetica", fontsize=14, color="#555555", arrowsize=0.7]
+	n2 [style="filled", color="#009e73", penwidth="2", fillcolor="#ccece3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>x</b></td></tr><tr><td align="left" width="92">data 0.5000</td></tr><tr><td align="left" width="92">grad 0.3661</td></tr></table>>]
+	m0 [style="rounded,filled", color="#cc79a7", penwidth="2", fillcolor="#e6bcd3", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="92"><b>ToyNeuron</b></td></tr><tr><td align="left" width="92">data 0.2913</td></tr><tr><td align="left" width="92">grad 1.000</td></tr></table>>, tooltip=" · ToyNeuron", peripheries="2"]
 	n2 -> m0
 }
 """

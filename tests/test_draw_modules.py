@@ -2,9 +2,8 @@
 
 The recording is read by duck typing (``.model``, ``.calls``; each call's ``name``,
 ``module``, ``inputs``, ``outputs``), the protocol nn.record_calls follows; here it is
-built by hand (tests/drawing_helpers.py), with namedtuples. The parameter ``how`` also
-runs each test with the plain model, which draw_dot reads through its TEMPORARY fallback
-to ``_last_call`` until nn.record_calls lands (drop "module" from HOW then).
+built by hand (tests/drawing_helpers.py), with namedtuples. The parameter ``how`` is how
+``model=`` is given: a recording (a plain Module names its parameters only, no boxes).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from drawing_helpers import (
     ToyMLP,
     ToyNeuron,
     cells,
+    grad_text,
     parse,
     record_calls,
     recorded_toy_mlp_graph,
@@ -28,7 +28,7 @@ from drawing_helpers import (
 from autograd import Value, draw_dot, topological_order
 from autograd.draw import GraphTooLargeError
 
-HOW = ["recording", "module"]  # "module": TEMPORARY, until nn.record_calls lands
+HOW = ["recording"]  # how model= is given: a recording of the calls (nn.record_calls)
 
 
 def ids(root: Value) -> dict[Value, str]:
@@ -87,7 +87,8 @@ def test_collapse_true_folds_each_neuron_into_one_box(how: str) -> None:
     assert len(d.nodes) < len(full.nodes)
     assert len(boxes(d)) == 5
     assert not [k for k, a in d.nodes.items() if "w.0" in a["label"]]  # parameters hidden
-    first = [k for k in boxes(d) if d.cluster_labels[d.clusters[k][-1]].startswith("layers.0")]
+    first = [k for k in boxes(d) if d.nodes[k]["tooltip"].startswith("layers.0.")]
+    assert not d.cluster_labels  # the columns are the layers: no box around boxes
     second = [k for k in boxes(d) if k not in first]
     assert len(first) == 3 and len(second) == 2
     for b in second:  # each second-layer neuron reads every first-layer neuron, once
@@ -107,15 +108,17 @@ def test_collapse_by_name_and_by_class(how: str) -> None:
 
 
 @pytest.mark.parametrize("how", HOW)
-def test_collapsed_box_shows_its_outputs_and_size(how: str) -> None:
+def test_collapsed_box_shows_its_name_and_its_outputs_data_and_grad(how: str) -> None:
     model, recording, _, loss, model_arg = toy([1], how)
     d = drawn(loss, model=model_arg, collapse="layers.0.neurons.0")
     (box,) = [d.nodes[k] for k in boxes(d)]
-    text = cells(box["label"])
     out = output_of(recording, model.layers[0].neurons[0])
-    assert text[0] == "neurons.0 · ToyNeuron"
-    assert text[1] == "8 nodes, 3 parameters"  # w.0, w.1, b; two products, two sums, tanh
-    assert f"out: data {out.data:#.4g}  grad {out.grad:#.4g}" in text
+    assert box["tooltip"] == "layers.0.neurons.0 · ToyNeuron"
+    assert cells(box["label"]) == [
+        "ToyNeuron 0",
+        f"data {out.data:#.4g}",
+        f"grad {out.grad:#.4g}",
+    ]
 
 
 @pytest.mark.parametrize("how", HOW)
@@ -201,11 +204,8 @@ def test_clusters_for_a_real_mlp() -> None:
     nn = pytest.importorskip("nn")
     model = nn.MLP(2, [4, 4, 1], seed=0)
     xs = [Value(1.0, label="x0"), Value(-2.0, label="x1")]
-    if hasattr(nn, "record_calls"):
-        with nn.record_calls(model) as model_arg:
-            out = model(xs)
-    else:  # TEMPORARY: until nn.record_calls lands, the plain model (its _last_call)
-        out, model_arg = model(xs), model
+    with nn.record_calls(model) as model_arg:
+        out = model(xs)
     loss = (out - 1.0) ** 2
     loss.backward()
     d = drawn(loss, model=model_arg)
@@ -216,3 +216,49 @@ def test_clusters_for_a_real_mlp() -> None:
     assert len(boxes(drawn(loss, model=model_arg, collapse=nn.Layer))) == 3
     for name, p in model.named_parameters():
         assert d.nodes[ids(loss)[p]].get("style") == "rounded,filled", name
+
+
+# -- collapsed views for a lecture -------------------------------------------------------------
+@pytest.mark.renderer
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("renderer", ["dot", "graphviz-pure"])
+@pytest.mark.parametrize("nouts", [[4, 4, 1], [3, 2, 1], [5, 3, 2], [2, 3, 1]])
+def test_collapsed_neurons_are_laid_out_in_index_order(
+    renderer: str, rankdir: str, nouts: list[int]
+) -> None:
+    """Neuron 0 first (at the top left to right, at the left top to bottom), every layer."""
+    from layout import layout
+
+    from autograd.draw import render
+
+    if render.find_renderer(renderer) is None:
+        pytest.skip(f"{renderer} is not installed")
+    _, recording, _, loss = recorded_toy_mlp_graph(nouts)
+    drawing = draw_dot(loss, model=recording, collapse=True, rankdir=rankdir)
+    d = parse(drawing.source)
+    where = {s.owner.removeprefix("node "): s.box for s in layout(drawing, renderer).shapes}
+    for i, width in enumerate(nouts):
+        in_layer = [n for n in d.nodes if d.nodes[n].get("tooltip", "").startswith(f"layers.{i}.")]
+        titles = {cells(d.nodes[n]["label"])[0]: n for n in in_layer}
+        assert sorted(titles) == [f"ToyNeuron {k}" for k in range(width)]
+        along = [where[titles[f"ToyNeuron {k}"]] for k in range(width)]
+        key = [(b.y0 if rankdir == "LR" else b.x0) for b in along]
+        assert key == sorted(key), (i, key)
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_colour_by_grad_fills_the_collapsed_boxes_by_their_outputs_grad(how: str) -> None:
+    _, _, _, loss, model_arg = toy([3, 2], how)
+    drawing = draw_dot(loss, model=model_arg, collapse=True, color_by_grad=True)
+    d, root = parse(drawing.source), ids(loss)[loss]
+    shown = {k: abs(float(grad_text(a) or "nan")) for k, a in d.nodes.items() if grad_text(a)}
+    del shown[root]  # its grad is the seed, 1
+    largest = max(shown.values())
+    assert f"to {largest:#.4g} (orange)" in drawing.source  # the scale's end is on the figure
+
+    def brightness(color: str) -> int:
+        return sum(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+    fills = sorted((shown[k], brightness(d.nodes[k]["fillcolor"])) for k in boxes(d))
+    assert len(fills) == 5 and fills[0][1] < 3 * 255  # every box is coloured
+    assert [b for _, b in fills] == sorted((b for _, b in fills), reverse=True)

@@ -137,13 +137,25 @@ def test_grad_with_respect_to_an_intermediate_node() -> None:
 
 
 def test_grad_does_not_touch_grad_attributes() -> None:
+    """Neither the leaves' nor the intermediate nodes' .grad (h here)."""
     x, w = Value(2.0), Value(-1.0)
-    y = (x * w).tanh()
+    h = x * w
+    y = h.tanh()
     y.backward()
-    before = (x.grad, w.grad, y.grad)
+    before = (x.grad, w.grad, h.grad, y.grad)
     grad(y, [x, w])
     grad(y, [x, w], create_graph=True)
-    assert (x.grad, w.grad, y.grad) == before
+    assert (x.grad, w.grad, h.grad, y.grad) == before
+
+
+def test_grad_of_an_output_given_twice_counts_it_twice() -> None:
+    """grad([y, y], x) is the gradient of y + y, as torch.autograd.grad((y, y), x) (12)."""
+    x = Value(3.0)
+    y = x * x  # dy/dx = 2x = 6
+    assert grad([y, y], x) == (12.0,)
+    assert grad([y, y], x, grad_outputs=[1.0, 3.0]) == (24.0,)
+    (twice,) = grad([y, y], x, create_graph=True)
+    assert twice.data == 12.0 and grad(twice, x) == (4.0,)  # d/dx 4x
 
 
 def test_grad_rejects_non_values() -> None:

@@ -504,7 +504,7 @@ FORGED = _DIR / "forged.json"
 def test_every_class_with_a_config_has_a_schema() -> None:
     """A new nn class that can describe itself must be loadable: build() only makes the
     classes in its schema table (checkpoints may come from anyone)."""
-    from nn.module import _REGISTRY, _SCHEMAS
+    from nn.architecture import _REGISTRY, _SCHEMAS
 
     describable = {
         name

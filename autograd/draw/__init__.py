@@ -86,11 +86,18 @@ def draw_dot(root: Value, *args: Any, **options: Any) -> Drawing:
       name or list of names (``"layers.0"``), or a class (``nn.Neuron``).
     - ``params``: Values to draw as parameters without a model (a dict gives their names).
     - ``title``: a caption above the graph.
-    - ``max_nodes``: refuse a larger drawing (Graphviz would take very long); None for no limit.
+    - ``max_nodes``: refuse a larger drawing (past it, Graphviz takes more than about 3 s);
+      None for no limit (the renderer's memory is still bounded, see :mod:`.render`).
+    - ``fontsize``: the text size in points (14: a lecture drawing fitted to a 1920x1080
+      slide shows its smallest text 20 px or more high).
+    - ``legend``: a colour key above the drawing; None (the default) shows it in
+      step-throughs only.
+
+    The result's ``.nodes`` is how many nodes it draws.
     """
     graph = GraphAnalysis(root, DrawOptions.build("draw_dot", *args, **options))
     source = dot_source(graph, FrameState(graph.current_grads()))
-    return Drawing(source, graph.options.format)
+    return Drawing(source, graph.options.format, graph.node_count)
 
 
 draw_dot.__signature__ = DrawOptions.signature(by_position=True, returns="Drawing")  # type: ignore[attr-defined]

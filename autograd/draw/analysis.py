@@ -89,25 +89,37 @@ class GraphAnalysis:
         return {node: _number(node.grad) for node in self.order}
 
     def heat_scale(self, grads: Mapping[Value, float]) -> float:
-        """The largest finite |grad| among the Values (the darkest fill). The output is left
-        out: its grad is the seed of the pass (1), and would make every other one pale."""
-        known = [grads.get(n) for n in self.order[:-1] if not isinstance(n, Constant)]
+        """The largest finite |grad| among the Values drawn (the darkest fill); a folded box
+        shows its outputs. The output is left out: its grad is the seed of the pass (1), and
+        would make every other one pale."""
+        shown = [  # what the drawing shows: drawn Values, and the outputs of folded boxes
+            n
+            for n in self.order[:-1]
+            if not isinstance(n, Constant) and (n not in self.folded or n in self.folded[n].outputs)
+        ]
+        known = [grads.get(n) for n in shown]
         finite = [abs(g) for g in known if g is not None and math.isfinite(g)]
         return max(finite, default=0.0)
 
     # -- checks and paths ---------------------------------------------------------------
+    @property
+    def node_count(self) -> int:
+        """The nodes the drawing has: a box per Value, an ellipse per op, one per folded box."""
+        drawn = sum(1 + bool(node.op) for node in self.order if node not in self.folded)
+        return drawn + len(set(self.folded.values()))
+
     def _check_size(self) -> None:
         limit = self.options.max_nodes
         if limit is None:
             return
-        drawn = sum(1 + bool(node.op) for node in self.order if node not in self.folded)
-        count = drawn + len(set(self.folded.values()))
+        count = self.node_count
         if count > limit:
             raise GraphTooLargeError(
                 f"draw_dot: the drawing would have {count} nodes ({len(self.order)} Values "
-                f"and their ops), more than max_nodes={limit}; Graphviz would take very long "
-                "to lay it out. Draw a smaller graph, fold modules into boxes (model=..., "
-                "collapse=True), or pass max_nodes=None (or a larger limit) to draw it anyway."
+                f"and their ops), more than max_nodes={limit}; Graphviz would take more than a "
+                "few seconds to lay it out (its time grows faster than the node count). Draw a "
+                "smaller graph, fold modules into boxes (model=..., collapse=True), or pass "
+                "max_nodes=None (or a larger limit) to draw it anyway."
             )
 
     def _paths_from(self, sources: Sequence[Value]) -> set[Value]:

@@ -5,8 +5,8 @@ a slide; an APNG (``.png``) keeps every colour exactly, for browsers and documen
 frame is rendered to PNG by the Graphviz renderer, and Pillow, an optional dependency
 (``pip install pillow``), puts the frames together. The file is written atomically.
 
-Imports: :mod:`autograd.draw.drawing` (rendering, the atomic write) and
-:mod:`autograd.draw.slider` (the interval's check).
+Imports: :mod:`autograd.draw.drawing` (rendering), :mod:`autograd.draw.slider` (the
+interval's check) and :mod:`autograd.files` (the atomic write).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd.draw.drawing import Drawing, _write_atomically
+from autograd.draw.drawing import Drawing
 from autograd.draw.slider import check_interval
+from autograd.files import write_atomically
 
 __all__ = ["FORMATS", "save_animation"]
 
@@ -86,7 +87,7 @@ def save_animation(
         options["loop"] = 0 if loop else 1  # APNG's number of plays (0: forever)
     buffer = io.BytesIO()
     images[0].save(buffer, format=kind, **options)
-    _write_atomically(target, buffer.getvalue())
+    write_atomically(target, buffer.getvalue())
     return str(target)
 
 

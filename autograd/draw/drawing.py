@@ -3,19 +3,20 @@
 A Drawing knows nothing about graphs: it holds finished DOT text and a default format.
 
 Imports: :mod:`autograd.draw.render` (the renderer lookup), looked up as ``render.<name>``
-when called, so that patching the lookup (a test without a renderer) patches drawings too.
+when called, so that patching the lookup (a test without a renderer) patches drawings too;
+:mod:`autograd.files` (the atomic write checkpoints use too).
 """
 
 from __future__ import annotations
 
 import html
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from autograd.draw import render
+from autograd.files import write_atomically
 
 __all__ = ["Drawing"]
 
@@ -30,28 +31,56 @@ class Drawing:
 
     source: str
     format: str = "svg"  # the default for render() and pipe(), as in the graphviz package
+    nodes: int | None = None  # how many nodes it draws (what max_nodes counts), if known
 
-    def pipe(self, format: str | None = None, dpi: int | None = None) -> bytes:
-        """The drawing rendered as ``format`` ("svg", "png" or "pdf"), as bytes."""
-        return render.render_bytes(self.source, format or self.format, dpi)
+    def pipe(
+        self, format: str | None = None, dpi: int | None = None, renderer: str | None = None
+    ) -> bytes:
+        """The drawing rendered as ``format`` ("svg", "png" or "pdf"), as bytes.
+
+        ``renderer`` ("dot" or "graphviz-pure") chooses the renderer; by default the
+        ``CHAINRULE_RENDERER`` environment variable does, else the system ``dot`` if
+        installed, else graphviz-pure.
+        """
+        return render.render_bytes(self.source, format or self.format, dpi, renderer)
 
     def render(
-        self, path: str | os.PathLike[str], format: str | None = None, dpi: int | None = None
+        self,
+        path: str | os.PathLike[str],
+        format: str | None = None,
+        dpi: int | None = None,
+        renderer: str | None = None,
     ) -> str:
         """Write the drawing to ``path`` and return the path written.
 
-        The format is ``format``, else the path's suffix, else the drawing's format. As in
-        the graphviz package, the format is appended to a path that does not end in it:
-        ``render("graph", format="png")`` writes ``graph.png``.
+        The format is ``format``, else the path's suffix (.svg, .png, .pdf), else the
+        drawing's format. As in the graphviz package, the format is appended to a path
+        without a suffix: ``render("graph", format="png")`` writes ``graph.png``. A path
+        ending in another suffix (``x.jpg``) needs ``format=``, which is then appended.
         """
         target = Path(path)
         suffix = target.suffix.lstrip(".").lower()
+        if format is not None and format not in render.FORMATS:
+            raise ValueError(
+                f"render: format must be one of {', '.join(render.FORMATS)}; got {format!r}"
+            )
+        if suffix in render.FORMATS and format not in (None, suffix):
+            raise ValueError(
+                f"render: {target.name!r} ends in .{suffix} but format={format!r}; "
+                "give one of them, or the same in both"
+            )
+        if suffix and suffix not in render.FORMATS and format is None:
+            raise ValueError(
+                f"render: cannot write {target.name!r}: .{suffix} is not a format drawings "
+                f"are written in ({', '.join(render.FORMATS)}); end the path in one of "
+                "those, or pass format= to write e.g. " + repr(f"{target.name}.svg")
+            )
         chosen = format or (suffix if suffix in render.FORMATS else self.format)
         if suffix != chosen:
             target = target.with_name(f"{target.name}.{chosen}")
-        data = self.pipe(chosen, dpi)
+        data = self.pipe(chosen, dpi, renderer)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, data)
+        write_atomically(target, data)
         return str(target)
 
     def to_graphviz(self) -> Any:
@@ -90,17 +119,3 @@ class Drawing:
     def __repr__(self) -> str:  # outside Jupyter: a pointer, not a page of DOT text
         lines = len(self.source.splitlines())
         return f"<Drawing: {lines} lines of DOT in .source; .render(path) draws it>"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file next to ``path``, then rename: never a half-written file."""
-    # autograd.files.write_atomically (the shared helper, from the nn-training branch)
-    # replaces this once it is on main.
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(temporary, "xb") as file:  # open(), unlike mkstemp, honours the umask
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

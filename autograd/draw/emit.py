@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 from autograd.draw.analysis import GraphAnalysis
 from autograd.draw.escape import attr_list, escape, html_label, table
@@ -32,15 +33,40 @@ from autograd.draw.state import (
 from autograd.draw.style import (
     EDGE_EMPHASIS,
     FOCUS_EDGE,
+    HIGHLIGHT,
     KIND_STYLE,
+    MEANING,
     NODE_EMPHASIS,
     OP_STYLE,
     heat_color,
+    text_width,
 )
 from autograd.engine import Constant, Value, local_grads
 from autograd.rules import OPS
 
 __all__ = ["FrameState", "caption_lines", "dot_source"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One line of text in a label: the text (for its width) and how it is written."""
+
+    text: str
+    bold: bool = False
+    mono: bool = False
+    markup: str = ""  # the HTML-like markup; by default the escaped text (bold if bold)
+
+    def html(self) -> str:
+        return self.markup or (f"<b>{escape(self.text)}</b>" if self.bold else escape(self.text))
+
+
+# Folded modules in index order (neuron 0 first) in every layer, in both directions: each
+# node's out-edges in the order they are written (which is call order), and no second
+# crossing-reduction pass that would undo it. Both renderers keep to this only outside
+# clusters, so in a folded view a box that holds only other boxes (a layer around its
+# neurons) is not drawn: the columns are the layers, each box's tooltip its full name.
+_IN_ORDER = ", ordering=out, remincross=false"
+_PADDING = 3  # points between a cell's text and its edges: escape.table's 2, and 1 to spare
 
 
 def dot_source(graph: GraphAnalysis, state: FrameState) -> str:
@@ -70,11 +96,15 @@ class _Emitter:
         lines = ["digraph {"]
         lines.append(
             f'\tgraph [rankdir={self.options.rankdir}, fontname="Helvetica", nodesep=0.3, '
-            f"ranksep=0.4, labelloc=t, fontsize={CAPTION_POINTS}"
+            f"ranksep={0.6 if graph.folded else 0.4}, labelloc=t, fontsize={CAPTION_POINTS}"
+            + (_IN_ORDER if graph.folded else "")
             + (f", label={title}]" if title else "]")
+        )  # ranksep 0.6: room for the edges between the layers of folded modules
+        size = self.options.fontsize
+        lines.append(f'\tnode [shape=box, fontname="Helvetica", fontsize={size}, height=0.3]')
+        lines.append(
+            f'\tedge [fontname="Helvetica", fontsize={size}, color="#555555", arrowsize=0.7]'
         )
-        lines.append('\tnode [shape=box, fontname="Helvetica", fontsize=12, height=0.3]')
-        lines.append('\tedge [fontname="Helvetica", fontsize=10, color="#555555", arrowsize=0.7]')
         for node in graph.order:
             if node not in graph.owner:
                 lines += self._node_lines(node, "\t")
@@ -86,54 +116,115 @@ class _Emitter:
         return "\n".join(lines) + "\n"
 
     def _title(self) -> str:
-        """The caption as a label; in a step-through, in a box of the same size every frame."""
+        """The caption as a label (in a step-through, in a box of the same size every frame),
+        and the colour key under it."""
         text, fixed = self.caption(), self.state.fixed
-        if fixed is None or not fixed.caption_lines:
-            return html_label(text) if text else ""
+        legend = self.options.legend
+        if legend is None:  # the colour key is on by default in a step-through only
+            legend = fixed is not None
+        if not text and not legend:
+            return ""
         lines = text.splitlines()
-        lines += [" "] * (fixed.caption_lines - len(lines))  # a blank line is as high as text
+        if fixed is not None and fixed.caption_lines:
+            lines += [" "] * (fixed.caption_lines - len(lines))  # a blank line is as high as text
+        widest = max((text_width(line, CAPTION_POINTS) for line in lines), default=0.0)
+        width = max(widest, fixed.caption_width if fixed is not None else 0.0)
         rows = "".join(f'<tr><td align="left">{escape(line)}</td></tr>' for line in lines)
+        if legend:
+            rows += f"<tr><td>{self._legend()}</td></tr>"
         return (
             f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="0" '
-            f'width="{math.ceil(fixed.caption_width)}">{rows}</table>>'
+            f'width="{math.ceil(width)}">{rows}</table>>'
         )
 
+    def _legend(self) -> str:
+        """A swatch per kind of node this drawing has (and the highlight colour if used)."""
+        graph = self.graph
+        kinds = {graph.kind(n) for n in graph.order if graph.box(n) is None}
+        if graph.folded:
+            kinds.add("module")
+        swatches = []
+        for kind, meaning in MEANING.items():
+            if kind not in kinds:
+                continue
+            style = KIND_STYLE[kind]
+            border = style.get("color", "#000000")
+            look = style["style"].replace("filled", "").replace("bold", "").strip(",") or "solid"
+            swatches.append(
+                f'<td border="{2 if kind != "value" else 1}" color="{border}" '
+                f'bgcolor="{style.get("fillcolor", "white")}" style="{look}" '
+                f"{self._swatch(meaning)}</td>"
+            )
+        if graph.on_path or self.state.focus:
+            meaning = "this step" if self.state.focus else "on the highlighted path"
+            swatches.append(f'<td border="3" color="{HIGHLIGHT}" {self._swatch(meaning)}</td>')
+        row = "".join(swatches)
+        return f'<table border="0" cellspacing="4" cellpadding="0"><tr>{row}</tr></table>'
+
+    def _swatch(self, meaning: str) -> str:
+        width = math.ceil(text_width(meaning, CAPTION_POINTS) + 12)
+        return f'cellpadding="3" align="left" width="{width}">{meaning}'
+
+    # -- text ---------------------------------------------------------------------------
+    def _table(
+        self, cells: list[Cell], size: float | None = None, rules: bool = True, across: bool = False
+    ) -> str:
+        """Cells one under another (or side by side, ``across``) in a table wide enough for
+        each text in any viewer's font (see :func:`~autograd.draw.style.text_width`)."""
+        size = size or self.options.fontsize
+        widths = [
+            math.ceil(
+                max(text_width(line, size, c.bold, c.mono) for line in c.text.splitlines() or [""])
+                + 2 * _PADDING
+            )
+            for c in cells
+        ]
+        if not across:  # one column: as wide as its widest cell
+            widths = [max(widths)] * len(widths)
+        return table([c.html() for c in cells], widths, rules, across)
+
     # -- nodes --------------------------------------------------------------------------
-    def _grad_cell(self, node: Value) -> str:
+    def _grad_cell(self, node: Value) -> Cell:
         g, fixed = self.state.grads.get(node), self.state.fixed
         if fixed is None:
-            return grad_text(g, self.number, None)
+            return Cell(grad_text(g, self.number, None))
         final = node in self.state.final
         text = grad_text(g, self.number, final).ljust(fixed.grad_widths[node])
+        markup = escape(text)
         if g is not None:  # a complete gradient in bold, a running sum in italics
-            text = f"<b>{text}</b>" if final else f"<i>{text}</i>"
-        return f'<font face="Courier">{text}</font>'
+            markup = f"<b>{markup}</b>" if final else f"<i>{markup}</i>"
+        return Cell(text, bold=final, mono=True, markup=f'<font face="Courier">{markup}</font>')
 
-    def _data_cell(self, node: Value) -> str:
+    def _data_cell(self, node: Value) -> Cell:
         fixed, known = self.state.fixed, self.state.known
         text = f"data {self.number(node.data) if known is None or node in known else '?'}"
         if fixed is None or fixed.data_widths is None:
-            return text
-        return f'<font face="Courier">{text.ljust(fixed.data_widths[node])}</font>'
+            return Cell(text)
+        text = text.ljust(fixed.data_widths[node])
+        return Cell(text, mono=True, markup=f'<font face="Courier">{escape(text)}</font>')
 
     def _node_lines(self, node: Value, indent: str) -> list[str]:
         """The box of a Value and, for a computed one, the ellipse of the op that made it."""
         graph, kind = self.graph, self.graph.kind(node)
         attrs = dict(KIND_STYLE[kind])
         if kind == "constant":
-            attrs["label"] = html_label(self.number(node.data))
+            attrs["label"] = self._table([Cell(self.number(node.data))], rules=False)
         else:
             name = graph.name(node)
-            cells = [f"<b>{escape(name)}</b>"] if name else []
+            cells = [Cell(name, bold=True)] if name else []
             cells += [self._data_cell(node), self._grad_cell(node)]
-            attrs["label"] = table(cells)
+            # stacked when the graph runs left to right (its columns are narrow), side by
+            # side when it runs top to bottom (its rows are low)
+            attrs["label"] = self._table(cells, across=self.options.rankdir in ("TB", "BT"))
             if self.heat is not None and node is not graph.root:  # the root's grad is the seed
                 attrs["fillcolor"] = heat_color(self.state.grads.get(node), self.heat)
         emphasis = self._emphasis(node)
         attrs |= emphasis
         lines = [f"{indent}{graph.ids[node]} {attr_list(attrs)}"]
         if node.op:
-            op_attrs = dict(OP_STYLE, label=html_label(OPS[node.op].shown_as()))
+            # the symbol as plain text: an ellipse leaves room around it in any font
+            symbol = html_label(OPS[node.op].shown_as())
+            op_attrs = dict(OP_STYLE, fontsize=f"{self.options.fontsize + 2}", label=symbol)
             lines.append(f"{indent}{graph.ids[node]}_op {attr_list(op_attrs | emphasis)}")
         return lines
 
@@ -147,30 +238,42 @@ class _Emitter:
     def _cluster_lines(self, cluster: Cluster, indent: str) -> list[str]:
         if cluster.collapsed:
             return [f"{indent}m{cluster.key} {attr_list(self._box_attrs(cluster))}"]
+        own = [n for n in self.graph.order if self.graph.owner.get(n) is cluster]
+        if self.graph.folded and not own:
+            # a box around boxes only (a layer around its neurons): left out, see _IN_ORDER
+            return [
+                line for child in cluster.children for line in self._cluster_lines(child, indent)
+            ]
         lines = [
             f"{indent}subgraph cluster_{cluster.key} {{",
-            f'{indent}\tgraph [label={html_label(cluster.title)}, style="rounded,dashed", '
-            'color="#999999", fontcolor="#444444", fontsize=12]',
+            f"{indent}\tgraph [label={self._table([Cell(cluster.title)], rules=False)}, "
+            'style="rounded,dashed", color="#999999", fontcolor="#444444"]',
         ]
-        for node in self.graph.order:
-            if self.graph.owner.get(node) is cluster:
-                lines += self._node_lines(node, indent + "\t")
+        for node in own:
+            lines += self._node_lines(node, indent + "\t")
         for child in cluster.children:
             lines += self._cluster_lines(child, indent + "\t")
         lines.append(f"{indent}}}")
         return lines
 
     def _box_attrs(self, cluster: Cluster) -> dict[str, str]:
-        """One node standing for a folded module: its name, size and output values."""
+        """One node standing for a folded module: its name and its output's data and grad
+        (what a lecture says of a neuron), filled by |grad| when the Values are."""
         graph = self.graph
         hidden = graph.hidden_in(cluster)
-        n_params = sum(1 for n in hidden if n in graph.param_names)
-        cells = [f"<b>{escape(cluster.title)}</b>"]
-        cells.append(f"{len(hidden)} nodes, {n_params} parameters")
-        for out in cluster.outputs:
-            if graph.box(out) is cluster:
-                cells.append(f"out: {self._data_cell(out)}  {self._grad_cell(out)}")
-        attrs = dict(KIND_STYLE["module"], label=table(cells, vertical=True))
+        cells = [Cell(cluster.box_title, bold=True)]
+        shown = [out for out in cluster.outputs if graph.box(out) is cluster]
+        for out in shown:
+            name = graph.name(out)
+            if len(shown) > 1 and name:
+                cells.append(Cell(name, bold=True))
+            cells += [Cell(f"data {self.number(out.data)}"), self._grad_cell(out)]
+        attrs = dict(KIND_STYLE["module"], label=self._table(cells))
+        attrs["tooltip"] = escape(f"{cluster.name} · {type(cluster.module).__name__}")
+        if self.heat is not None and shown and graph.root not in hidden:
+            grads = [self.state.grads.get(out) for out in shown]
+            known = [abs(g) for g in grads if g is not None]
+            attrs["fillcolor"] = heat_color(max(known) if known else None, self.heat)
         if graph.root in hidden:
             attrs["peripheries"] = "2"
         if any(n in graph.on_path or n in self.state.focus for n in hidden):
@@ -218,7 +321,7 @@ class _Emitter:
         the gradient it sends back, blank in the other frames so that none of them moves."""
         fixed = self.state.fixed
         if fixed is None or not labelled(self.graph, node, parent):
-            return {"label": html_label(label)} if label else {}
+            return {"label": self._table([Cell(label)], rules=False)} if label else {}
         flow = flow_text(self.flows.get(key), self.number).ljust(fixed.flow_width)
         text = (escape(label) + " " if label else "") + (
             f'<font face="Courier" point-size="{FLOW_POINTS}">{flow}</font>'

@@ -13,12 +13,18 @@ import html
 import re
 from collections.abc import Mapping
 
-__all__ = ["attr_list", "escape", "html_label", "table"]
+__all__ = ["TEXT_LIMIT", "attr_list", "escape", "html_label", "table"]
 
 # Control characters shown as their Unicode "control pictures" (U+2400...): XML, and so
 # Graphviz's HTML-like labels, cannot hold them, and a reader should see that they are there.
 _VISIBLE = {c: 0x2400 + c for c in range(32) if c != 10} | {0x7F: 0x2421}
 _VISIBLE |= {0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD}  # not characters at all in XML
+# A lone surrogate ("\ud800", half of a UTF-16 pair) cannot be written as UTF-8 at all.
+_VISIBLE |= {c: 0xFFFD for c in range(0xD800, 0xE000)}
+
+# Graphviz reads a label of more than 16,384 bytes as a syntax error. A longer user text is
+# cut to this many characters (at most 6 bytes each once escaped) and ends in an ellipsis.
+TEXT_LIMIT = 1000
 
 # Line breaks as str.splitlines sees them (a trailing one kept): each starts a new line.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -31,12 +37,16 @@ def escape(text: str) -> str:
     Backslashes are doubled: Graphviz expands ``\N``, ``\G``, ... (node name, graph name)
     even in HTML-like labels, after decoding entities, and turns ``\\`` into one backslash.
 
-    >>> table = ["w1", "a<b>c", "Tom & Jerry", '"q"', "it's", "two\nlines", "win\r\nend",
-    ...          "C:\\dir", "\\N", "bell\x07", "del\x7f", "tab\there", "\ufffe", "<br/>", "]"]
+    A lone surrogate becomes U+FFFD; a text longer than ``TEXT_LIMIT`` characters is cut
+    and ends in "… (N more characters)".
+
+    >>> table = ["w1", "a<b>c", "x[0]", "Tom & Jerry", '"q"', "it's", "two\nlines", "win\r\nend",
+    ...          "C:\\dir", "\\N", "bell\x07", "del\x7f", "tab\there", "\ufffe", "<br/>"]
     >>> for text in table:
     ...     print(f"{text!r:16} {escape(text)}")
     'w1'             w1
     'a<b>c'          a&lt;b&gt;c
+    'x[0]'           x[0&#93;
     'Tom & Jerry'    Tom &amp; Jerry
     '"q"'            &quot;q&quot;
     "it's"           it&#x27;s
@@ -49,10 +59,13 @@ def escape(text: str) -> str:
     'tab\there'      tab␉here
     '\ufffe'         �
     '<br/>'          &lt;br/&gt;
-    ']'              &#93;
+    >>> escape("\ud800"), escape("&" * 5000)[-30:]
+    ('�', '&amp;… (4,040 more characters)')
     """
+    if len(text) > TEXT_LIMIT:
+        text = f"{text[: TEXT_LIMIT - 40]}… ({len(text) - TEXT_LIMIT + 40:,} more characters)"
     lines = _LINE_BREAK.split(text.replace("\\", "\\\\"))
-    # "]" as a character reference: Graphviz 2.43's dot rejects a label whose text is "]"
+    # "]" as a character reference: Graphviz 2.43's lexer fails on "]" before "<" or ">"
     return "<br/>".join(
         html.escape(line.translate(_VISIBLE), quote=True).replace("]", "&#93;") for line in lines
     )
@@ -67,22 +80,30 @@ def html_label(text: str) -> str:
     return f"<{escape(text)}>"
 
 
-def table(cells: list[str], vertical: bool = False) -> str:
-    """Cells (already escaped) side by side, separated by rules, as micrograd's records.
+def table(
+    cells: list[str], widths: list[int] | None = None, rules: bool = True, across: bool = False
+) -> str:
+    """Cells (already escaped) one under another, or side by side (``across``), each at
+    least ``widths[i]`` points wide, with rules between them (as micrograd's records have).
 
-    >>> print(table(["<b>x</b>", "data 2.000"]))
-    <<table border="0" cellborder="0" cellspacing="0" cellpadding="3" columns="*"><tr><td><b>x</b></td><td>data 2.000</td></tr></table>>
-    >>> print(table(["a", "b"], vertical=True))
-    <<table border="0" cellborder="0" cellspacing="0" cellpadding="3" rows="*"><tr><td>a</td></tr><tr><td>b</td></tr></table>>
+    >>> print(table(["<b>x</b>", "data 2.000"], widths=[80, 80]))
+    <<table border="0" cellborder="0" cellspacing="0" cellpadding="2" rows="*"><tr><td align="left" width="80"><b>x</b></td></tr><tr><td align="left" width="80">data 2.000</td></tr></table>>
+    >>> print(table(["x", "data 2.000"], widths=[14, 80], across=True))
+    <<table border="0" cellborder="0" cellspacing="0" cellpadding="2" columns="*"><tr><td align="left" width="14">x</td><td align="left" width="80">data 2.000</td></tr></table>>
+    >>> print(table(["w0"], rules=False))
+    <<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td>w0</td></tr></table>>
     """  # noqa: E501
-    if vertical:
-        rows = "".join(f"<tr><td>{cell}</td></tr>" for cell in cells)
+    # Left-aligned: graphviz-pure writes each text as starting where its Helvetica width,
+    # centred, would start, so a wider font grows to the right only; from the left edge it
+    # grows into the room the width gives it.
+    if widths is None:
+        tds = [f"<td>{cell}</td>" for cell in cells]
     else:
-        rows = "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
-    rules = "rows" if vertical else "columns"
+        tds = [f'<td align="left" width="{w}">{cell}</td>' for cell, w in zip(cells, widths)]
+    body = "<tr>" + "".join(tds) + "</tr>" if across else "".join(f"<tr>{td}</tr>" for td in tds)
+    rule = (' columns="*"' if across else ' rows="*"') if rules else ""
     return (
-        f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3" {rules}="*">'
-        f"{rows}</table>>"
+        f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"{rule}>{body}</table>>'
     )
 
 

@@ -8,8 +8,9 @@ with the same :class:`~autograd.draw.emit.FixedLayout`, so nothing moves from fr
 frame but the numbers and the red. :class:`Frames` shows itself in Jupyter as a slider
 that needs no kernel (:mod:`autograd.draw.slider`).
 
-Imports: :mod:`autograd.engine`, and :mod:`autograd.draw`'s ``options``, ``analysis``,
-``steps``, ``captions``, ``state``, ``emit``, ``drawing`` and ``slider``.
+Imports: :mod:`autograd.engine`, :mod:`autograd.files` (the atomic write), and
+:mod:`autograd.draw`'s ``options``, ``analysis``, ``steps``, ``captions``, ``state``,
+``emit``, ``drawing`` and ``slider``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from autograd.draw.analysis import GraphAnalysis
 from autograd.draw.captions import backward_caption, forward_caption, text_width
-from autograd.draw.drawing import Drawing, _write_atomically
+from autograd.draw.drawing import Drawing
 from autograd.draw.emit import caption_lines, dot_source
 from autograd.draw.options import DrawOptions
 from autograd.draw.slider import check_interval, slider_html, slider_page
@@ -37,6 +38,7 @@ from autograd.draw.state import (
 )
 from autograd.draw.steps import Step, backward_steps, forward_steps
 from autograd.engine import Value
+from autograd.files import write_atomically
 
 __all__ = ["INTERVAL", "Frames", "backward_frames", "save_frames", "step_through"]
 
@@ -60,7 +62,7 @@ class Frames(list[Drawing]):
     def save_html(self, path: str | os.PathLike[str], title: str = "") -> str:
         """Write :meth:`to_html` to ``path`` (for a browser, or a link from a slide)."""
         target = Path(path)
-        _write_atomically(target, self.to_html(title).encode("utf-8"))
+        write_atomically(target, self.to_html(title).encode("utf-8"))
         return str(target)
 
 

@@ -12,6 +12,7 @@ Imports: :mod:`autograd.engine` (Value, topological_order). Emits no DOT.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,9 +55,16 @@ class Cluster:
     module: Any
     members: set[Value]
     outputs: list[Value]
-    parent: Cluster | None = None
     children: list[Cluster] = field(default_factory=list)
     collapsed: bool = False
+    # The enclosing cluster, held weakly: a strong link up and the children's links down
+    # would make a reference cycle, which keeps the model and the graph alive until the
+    # cyclic garbage collector runs (never, when it is off).
+    _parent: weakref.ref[Cluster] | None = None
+
+    @property
+    def parent(self) -> Cluster | None:
+        return self._parent() if self._parent is not None else None
 
     @property
     def title(self) -> str:
@@ -65,6 +73,13 @@ class Cluster:
         around = self.parent.name if self.parent else ""
         name = self.name[len(around) + 1 :] if around else self.name
         return f"{name} · {kind}" if name else kind
+
+    @property
+    def box_title(self) -> str:
+        """ "Neuron 1": a folded box's shorter title, where its name ends in an index
+        (``neurons.1``); otherwise its title."""
+        last = self.name.rsplit(".", 1)[-1]
+        return f"{type(self.module).__name__} {last}" if last.isdigit() else self.title
 
     def chain(self) -> list[Cluster]:
         """This cluster and the clusters around it, innermost first."""
@@ -99,15 +114,6 @@ def module_calls(model: Any) -> list[Call] | None:
     if is_recording(model):
         last = {id(record.module): record for record in model.calls}  # the last call wins
         records = [(r.name, r.module, r.inputs, r.outputs) for r in last.values()]
-    # TEMPORARY: until nn.record_calls lands: a plain nn.Module records the (inputs, outputs)
-    # of its last call in _last_call. The lead removes this branch at merge.
-    elif hasattr(module, "_last_call"):
-        records = [
-            (name, m, *m._last_call)
-            for name, m in module.named_modules()
-            if getattr(m, "_last_call", None)
-        ]
-    # end TEMPORARY
     else:  # a plain Module: its parameters are named and coloured, but there are no boxes
         return None
     calls = []
@@ -143,8 +149,9 @@ def module_clusters(calls: list[Call], drawn: set[Value]) -> list[Cluster]:
     for cluster in clusters:  # the enclosing cluster: the longest dotted prefix
         around = [c for c in clusters if _encloses(c.name, cluster.name)]
         if around:
-            cluster.parent = max(around, key=lambda c: len(c.name))
-            cluster.parent.children.append(cluster)
+            parent = max(around, key=lambda c: len(c.name))
+            cluster._parent = weakref.ref(parent)
+            parent.children.append(cluster)
     return clusters
 
 

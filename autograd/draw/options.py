@@ -17,10 +17,15 @@ from typing import Any
 from autograd.draw import render
 from autograd.engine import Value
 
-__all__ = ["MAX_NODES", "RANKDIRS", "DrawOptions", "as_values"]
+__all__ = ["FONTSIZE", "MAX_NODES", "RANKDIRS", "DrawOptions", "as_values"]
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
-MAX_NODES = 500  # Graphviz's layout time grows fast: beyond this, fold modules or opt in
+# Past this many nodes the slower renderer (the system dot) takes about 3 s to lay a
+# drawing out, and its time grows faster than the node count (tools/drawing_limit.py; the
+# README's table). MLP(2, [16, 16, 1]), micrograd's demo network, is 1,619.
+MAX_NODES = 3000
+FONTSIZE = 14  # fits a lecture drawing to a 1920x1080 slide with its text 20 px or more
+MAX_PRECISION = 17  # significant digits: enough to tell any two floats apart
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,8 @@ class DrawOptions:
     params: Mapping[str, Value] | Iterable[Value] | None = None  # kept as a dict or tuple
     title: str = ""
     max_nodes: int | None = MAX_NODES
+    fontsize: float = FONTSIZE  # points; edge labels the same, ops and the title 2 more
+    legend: bool | None = None  # a colour key above the drawing; None: in step-throughs only
 
     @classmethod
     def build(cls, where: str, *args: Any, **options: Any) -> DrawOptions:
@@ -77,12 +84,21 @@ class DrawOptions:
             )
         if isinstance(self.precision, bool) or not isinstance(self.precision, int):
             raise TypeError(f"draw_dot: precision must be an int, got {self.precision!r}")
-        if self.precision < 1:
-            raise ValueError(f"draw_dot: precision must be at least 1, got {self.precision}")
+        if not 1 <= self.precision <= MAX_PRECISION:
+            raise ValueError(
+                f"draw_dot: precision must be from 1 to {MAX_PRECISION} significant digits "
+                f"(a float has at most {MAX_PRECISION}), got {self.precision}"
+            )
         if self.max_nodes is not None and (
             isinstance(self.max_nodes, bool) or not isinstance(self.max_nodes, int)
         ):
             raise TypeError(f"draw_dot: max_nodes must be an int or None, got {self.max_nodes!r}")
+        if isinstance(self.fontsize, bool) or not isinstance(self.fontsize, (int, float)):
+            raise TypeError(f"draw_dot: fontsize must be a number, got {self.fontsize!r}")
+        if not 4 <= self.fontsize <= 72:
+            raise ValueError(f"draw_dot: fontsize must be from 4 to 72 points, got {self.fontsize}")
+        if self.legend is not None and not isinstance(self.legend, bool):
+            raise TypeError(f"draw_dot: legend must be True, False or None, got {self.legend!r}")
         if not isinstance(self.title, str):
             raise TypeError(f"draw_dot: title must be a str, got {type(self.title).__name__}")
         # Iterables are read once here (a generator would be empty the second time).

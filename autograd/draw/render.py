@@ -5,30 +5,52 @@ The lookup prefers the system Graphviz ``dot`` (on ``PATH``) and falls back to
 scripts folder (``pip install graphviz-pure``, part of chainrule's ``render`` extra).
 graphviz-pure writes no PDF, so a PDF from it is a 300-dpi image on a PDF page.
 
+To choose one, set the environment variable ``CHAINRULE_RENDERER`` to ``dot`` or
+``graphviz-pure``, or pass ``renderer=`` to ``Drawing.render`` and ``Drawing.pipe``; the
+one chosen must then be installed (there is no fallback to the other).
+
+The renderer runs as a child process limited to :data:`MEMORY_LIMIT` bytes of address
+space on Linux (``setrlimit`` before it starts), so a drawing forced past ``max_nodes``
+fails with a clear error instead of taking the machine's memory.
+
 Imports nothing of ours: the standard library only (``autograd.render`` re-exports it).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
+try:
+    import resource  # POSIX only
+except ImportError:  # Windows: no memory limit
+    resource = None  # type: ignore[assignment]
+
 __all__ = [
     "FORMATS",
     "INSTALL_HELP",
+    "MEMORY_LIMIT",
+    "RENDERERS",
     "RendererError",
     "RendererNotFoundError",
     "find_renderer",
     "jpeg_to_pdf",
     "render_bytes",
+    "run",
 ]
 
 FORMATS = ("svg", "png", "pdf")
 TIMEOUT_SECONDS = 120
 PDF_DPI = 300  # resolution of the image in a PDF made without a PDF-capable renderer
+RENDERERS = ("dot", "graphviz-pure")  # the names CHAINRULE_RENDERER and renderer= take
+# The renderer's address-space limit: at the default max_nodes both renderers peak below
+# 60 MiB (tools/drawing_limit.py), so this leaves a forced drawing thirty times as much.
+MEMORY_LIMIT = 2 * 2**30
 
 INSTALL_HELP = """\
 no Graphviz renderer found: neither Graphviz's `dot` nor `graphviz-pure` is installed.
@@ -48,11 +70,22 @@ class RendererNotFoundError(RendererError):
     """Neither Graphviz's ``dot`` nor ``graphviz-pure`` is installed."""
 
 
-def find_renderer() -> Path | None:
-    """The system ``dot`` if on PATH, else ``graphviz-pure`` (next to Python or on PATH)."""
-    dot = shutil.which("dot")
-    if dot:
-        return Path(dot)
+def find_renderer(name: str | None = None) -> Path | None:
+    """The renderer called ``name`` ("dot" or "graphviz-pure"), None if not installed.
+
+    Without a name: the one ``CHAINRULE_RENDERER`` names, else the system ``dot`` if on
+    PATH, else ``graphviz-pure`` (next to this Python or on PATH).
+    """
+    name = name or os.environ.get("CHAINRULE_RENDERER") or None
+    if name is not None and name not in RENDERERS:
+        raise ValueError(
+            f"renderer must be one of {', '.join(RENDERERS)} (CHAINRULE_RENDERER or "
+            f"renderer=), got {name!r}"
+        )
+    if name in (None, "dot"):
+        dot = shutil.which("dot")
+        if dot or name == "dot":
+            return Path(dot) if dot else None
     # pip puts graphviz-pure into the scripts folder of the environment, which is not on
     # PATH when a notebook kernel runs a venv's Python without activating the venv.
     for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent), None):
@@ -62,42 +95,103 @@ def find_renderer() -> Path | None:
     return None
 
 
-def render_bytes(source: str, format: str, dpi: int | None = None) -> bytes:
+def _renderer(name: str | None) -> Path:
+    found = find_renderer(name) if name else find_renderer()
+    if found is None:
+        chosen = name or os.environ.get("CHAINRULE_RENDERER")
+        if chosen:
+            raise RendererNotFoundError(
+                f"the renderer {chosen!r} was asked for (renderer= or CHAINRULE_RENDERER) "
+                f"but is not installed.\n{INSTALL_HELP}"
+            )
+        raise RendererNotFoundError(INSTALL_HELP)
+    return found
+
+
+def render_bytes(
+    source: str, format: str, dpi: int | None = None, renderer: str | None = None
+) -> bytes:
     """Run the renderer on DOT ``source``; return the file it writes, as bytes."""
     if format not in FORMATS:
         raise ValueError(f"render: format must be one of {', '.join(FORMATS)}; got {format!r}")
-    renderer = find_renderer()
-    if renderer is None:
-        raise RendererNotFoundError(INSTALL_HELP)
+    found = _renderer(renderer)
     options = [f"-Gdpi={dpi}"] if dpi is not None and format != "svg" else []
     if format != "pdf":
-        return _run(renderer, source, [f"-T{format}", *options])
+        return _run(found, source, [f"-T{format}", *options])
     try:
-        return _run(renderer, source, ["-Tpdf"])
+        return _run(found, source, ["-Tpdf"])
     except RendererError as error:
         if "not recognized" not in str(error):  # graphviz-pure, or a dot built without cairo
             raise
     dpi = dpi or PDF_DPI
-    return jpeg_to_pdf(_run(renderer, source, ["-Tjpg", f"-Gdpi={dpi}"]), dpi)
+    return jpeg_to_pdf(_run(found, source, ["-Tjpg", f"-Gdpi={dpi}"]), dpi)
+
+
+def run(source: str, arguments: list[str], renderer: str | None = None) -> bytes:
+    """Run the renderer with command-line ``arguments`` (``["-Tjson"]``) on DOT ``source``."""
+    return _run(_renderer(renderer), source, arguments)
 
 
 def _run(renderer: Path, source: str, options: list[str]) -> bytes:
     command = [str(renderer), *options]
+    shown = " ".join(command)
+    setrlimit = getattr(resource, "setrlimit", None) if resource else None
+    limited = setrlimit is not None and sys.platform.startswith("linux")
+
+    def bound() -> None:  # runs in the child, before exec: every mapping of it counts
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
     try:
-        done = subprocess.run(
-            command, input=source.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS
+        # preexec_fn runs Python in the forked child, before exec; it makes two system calls
+        # and takes no lock, so the other threads of a Jupyter kernel cannot block it.
+        child = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=bound if limited else None,
+            env=_one_arena() if limited else None,
         )
-    except subprocess.TimeoutExpired:
-        raise RendererError(
-            f"{' '.join(command)} did not finish within {TIMEOUT_SECONDS} s: the graph is too "
-            "large to lay out; draw less of it (max_nodes=, or model= with collapse=)"
-        ) from None
     except OSError as error:
-        raise RendererError(f"could not run {' '.join(command)}: {error}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise RendererError(f"{' '.join(command)} failed (exit {done.returncode}): {message}")
-    return done.stdout
+        raise RendererError(f"could not run {shown}: {error}") from None
+    with child:
+        try:
+            # "replace": a hand-made DOT text with a lone surrogate still renders (escape()
+            # keeps them out of ours)
+            data = source.encode("utf-8", "replace")
+            out, err = child.communicate(data, timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise RendererError(
+                f"{shown} did not finish within {TIMEOUT_SECONDS} s: the graph is too large "
+                "to lay out; draw less of it (max_nodes=, or model= with collapse=)"
+            ) from None
+    if child.returncode != 0:
+        message = err.decode("utf-8", "replace").strip()
+        limit = f"(it may use {MEMORY_LIMIT / 2**20:,.0f} MiB)"
+        advice = "the graph is too large to lay out; draw less of it (max_nodes=, or model= "
+        advice += "with collapse=)"
+        if any(word in message.lower() for word in ("memory", "alloc")):
+            raise RendererError(
+                f"{shown} ran out of memory {limit}: {advice}. The renderer said: {message}"
+            )
+        if child.returncode < 0 and limited:  # dot crashes when an allocation fails
+            name = signal.Signals(-child.returncode).name
+            raise RendererError(
+                f"{shown} was stopped by {name}, most likely out of memory {limit}: {advice}"
+            )
+        raise RendererError(f"{shown} failed (exit {child.returncode}): {message}")
+    return out
+
+
+def _one_arena() -> dict[str, str]:
+    """The environment with one malloc arena: glibc reserves 64 MiB of address space for each
+    thread's own arena (dot's font libraries start threads), which would make the bound
+    count reservations, at random, rather than memory used."""
+    return {"MALLOC_ARENA_MAX": "1", **os.environ}
 
 
 def jpeg_to_pdf(jpeg: bytes, dpi: int) -> bytes:
