@@ -1,7 +1,7 @@
 """``History``: what ``fit`` records per epoch (losses, accuracies, learning rates, the
 best epoch, early stopping and interruption), and its plot.
 
-May import: ``matplotlib`` (lazily, when plotting).
+May import: ``nn.plot`` (when plotting; it imports matplotlib).
 """
 
 from __future__ import annotations
@@ -46,27 +46,10 @@ class History:
             )
         return list(getattr(self, key))
 
-    def plot(self, axes: Any = None) -> Any:
-        """Loss (and accuracy, if any) against epoch with matplotlib; returns the axes."""
-        import matplotlib.pyplot as plt
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """Loss and accuracy per epoch for a projector, the best epoch and an early stop
+        marked, accuracy in percent; matplotlib's ``ax=`` convention, returns the Axes.
+        ``options`` are :func:`nn.plot.plot_history`'s (``metrics``, ``title``)."""
+        from nn.plot import plot_history
 
-        has_accuracy = any(a is not None for a in self.accuracy)
-        if axes is None:
-            _, axes = plt.subplots(
-                1, 2 if has_accuracy else 1, figsize=(10 if has_accuracy else 5, 3.5)
-            )
-        axes_list = (
-            list(axes) if isinstance(axes, (list, tuple)) or hasattr(axes, "shape") else [axes]
-        )
-        epochs = range(1, self.epochs + 1)
-        panels: list[tuple[str, list[Any], list[Any]]] = [("loss", self.loss, self.val_loss)]
-        if has_accuracy and len(axes_list) > 1:
-            panels.append(("accuracy", self.accuracy, self.val_accuracy))
-        for ax, (name, train, val) in zip(axes_list, panels):
-            ax.plot(epochs, train, label=f"training {name}")
-            if val:
-                ax.plot(epochs, val, label=f"validation {name}")
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(name)
-            ax.legend()
-        return axes
+        return plot_history(self, ax, **options)

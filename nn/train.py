@@ -8,7 +8,8 @@
 (5, 5)
 
 May import: ``autograd`` (its public API and ``autograd.interrupts``), ``nn.checks``,
-``nn.compiled``, ``nn.history``, ``nn.losses``, ``nn.module``, ``nn.optim`` and ``nn.utils``.
+``nn.compiled``, ``nn.history``, ``nn.losses``, ``nn.module``, ``nn.optim``, ``nn.progress``
+and ``nn.utils``.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def fit(
     and with ``restore_best`` the best weights are put back: those the best validation
     loss was measured on (the end of that epoch), or for the training loss, which is
     measured while the epoch trains, the weights the epoch started from. ``progress``
-    shows a tqdm bar (in a terminal or, through ``tqdm.auto``, as a Jupyter widget).
+    shows a tqdm bar (in a terminal, or in Jupyter one that a saved notebook keeps as it ended:
+    ``nn.progress``).
 
     A loss or gradient that is nan or inf stops training with a FloatingPointError naming
     the epoch and the batch, before that batch's step: the model keeps the weights of the
@@ -132,7 +134,7 @@ def fit(
     The model keeps the weights of the last step (the best weights are not put back: they
     are in ``history.best_state``).
     """
-    from tqdm.auto import tqdm
+    from nn.progress import progress_bar
 
     where = "fit"
     loss_fn, right = resolve_loss(loss, accuracy)
@@ -182,7 +184,9 @@ def fit(
     bar = None
     try:  # from here on, Ctrl-C returns the History (before any step, an empty one)
         model.train()
-        bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=True)
+        bar = progress_bar(
+            range(epochs), desc="fit", unit="epoch", disable=not progress, leave=True
+        )
         for epoch in bar:
             order = list(range(len(X)))
             if shuffle:

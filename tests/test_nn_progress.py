@@ -94,10 +94,6 @@ def test_tqdm_auto_freezes_in_a_saved_notebook() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nn.fit still shows tqdm.auto's widget; the lead wires nn.progress.progress_bar in",
-)
 def test_fit_in_a_saved_notebook_shows_its_last_epoch() -> None:
     (outputs,) = executed(
         "from nn import MLP, fit, make_moons\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 import pytest
 
@@ -401,41 +402,29 @@ def test_gradient_flow_report_matches_a_manual_backward() -> None:
     assert isinstance(twin([0.0, 0.0]), Value)
 
 
-def test_history_plot_draws_loss_and_accuracy() -> None:
+def test_history_plot_is_nn_plots_projector_figure() -> None:
+    """History.plot is plot_history: titled panels, accuracy in percent, the best epoch
+    marked, matplotlib's ax= convention."""
     import matplotlib
 
     matplotlib.use("Agg")
-    history = History(loss=[1.0, 0.5], accuracy=[0.5, 0.75], val_loss=[1.2, 0.7],
-                      val_accuracy=[0.4, 0.6], lr=[0.1, 0.1])  # fmt: skip
+    import matplotlib.pyplot as plt
+
+    history = History(loss=[1.0, 0.5, 0.6], accuracy=[0.5, 0.75, 0.7], val_loss=[1.2, 0.7, 0.9],
+                      val_accuracy=[0.4, 0.6, 0.5], lr=[0.1] * 3, best_epoch=2)  # fmt: skip
     loss_ax, acc_ax = history.plot()
-    assert [list(line.get_ydata()) for line in loss_ax.get_lines()] == [[1.0, 0.5], [1.2, 0.7]]
-    assert [list(line.get_ydata()) for line in acc_ax.get_lines()] == [[0.5, 0.75], [0.4, 0.6]]
-    mse_only = History(loss=[3.0, 2.0], accuracy=[None, None])
-    assert len(mse_only.plot().get_lines()) == 1  # no accuracy panel for a regression loss
 
+    def curves(ax: Any) -> list[list[float]]:  # the epoch curves, not the best-epoch marks
+        return [list(line.get_ydata()) for line in ax.get_lines() if len(line.get_ydata()) == 3]
 
-@pytest.mark.slow
-def test_fit_progress_bar_is_a_widget_in_jupyter() -> None:
-    """In a real Jupyter kernel, tqdm.auto shows fit's bar as an ipywidgets widget."""
-    nbclient = pytest.importorskip("nbclient")
-    nbformat = pytest.importorskip("nbformat")
-    source = (
-        "from nn import MLP, fit, make_moons\n"
-        "X, y = make_moons(20, seed=0)\n"
-        "model = MLP(2, [4, 1], seed=0, fused=True)\n"
-        "history = fit(model, X, [2 * t - 1 for t in y], loss='hinge', epochs=3)\n"
-        "print(history.epochs)"
-    )
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    notebook.metadata.kernelspec = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
-    outputs = notebook.cells[0].outputs
-    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
-    assert any(o.get("text", "").strip() == "3" for o in outputs)
+    assert curves(loss_ax) == [[1.0, 0.5, 0.6], [1.2, 0.7, 0.9]]
+    assert curves(acc_ax) == [[50.0, 75.0, 70.0], [40.0, 60.0, 50.0]]
+    assert (loss_ax.get_title(), acc_ax.get_ylabel()) == ("Loss per epoch", "accuracy (%)")
+    assert [list(line.get_xdata()) for line in loss_ax.get_lines()].count([2, 2]) == 1  # best epoch
+    _, ax = plt.subplots()
+    mse_only = History(loss=[3.0, 2.0], accuracy=[None, None], best_epoch=2)
+    assert mse_only.plot(ax=ax, title="regression") is ax and ax.get_title() == "regression"
+    plt.close("all")
 
 
 def test_fit_accepts_numpy_arrays() -> None:

@@ -138,7 +138,10 @@ def _below_offset_points() -> float:
 def _columns(labels: list[str], width_inches: float) -> int:
     """How many legend columns fit side by side in ``width_inches`` (at most 4): each
     entry is about 0.52 em per character plus 3.2 em for its handle and spacing."""
-    size = float(_rc()["legend.fontsize"]) / 72  # inches per em
+    from matplotlib.font_manager import FontProperties
+
+    # legend.fontsize may be a name ("medium") outside the projector style
+    size = FontProperties(size=_rc()["legend.fontsize"]).get_size_in_points() / 72  # in/em
     for columns in range(min(len(labels), 4), 1, -1):
         rows = [labels[i : i + columns] for i in range(0, len(labels), columns)]
         widest = max(sum(0.52 * len(label) + 3.2 for label in row) for row in rows)
