@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # Being reworked by the drawing engineers (issue 14 left it alone): it gets the projector
 # style and its exercise (nn.exercises.check_neuron is ready for it) when that work lands.
-NOT_YET_RESTYLED = {"03_neuron_to_mlp"}
+NOT_YET_RESTYLED: set[str] = set()
 STYLED = [path for path in NOTEBOOKS if path.stem not in NOT_YET_RESTYLED]
 LIBRARY_PACKAGES = ("autograd", "nn")
 PLAIN_RANDOMNESS = ("random.", "np.random.", "numpy.random.")
