@@ -354,6 +354,61 @@ def gradient_instead_of_hvp(
     return [float(g) * vi for g, vi in zip(grad(f(xs), xs), v)]
 
 
+# ---------------------------------------------------------- 13. backprop is a program
+
+
+def backward_program(
+    x: float, y: float, z: float, sin_for_cos: bool = False, one_factor: bool = False
+) -> tuple[float, tuple[float, float, float]]:
+    """The solution; the two flags make the two classic wrong answers below."""
+    v1 = x * y
+    v2 = math.sin(v1)
+    v3 = math.exp(z)
+    v4 = v2 * v3
+    grad_v4 = 1.0
+    grad_v2 = grad_v4 if one_factor else grad_v4 * v3  # d(a * b)/da = b
+    grad_v3 = grad_v4 * v2  # d(a * b)/db = a
+    grad_z = grad_v3 * v3  # d exp(a)/da = exp(a)
+    grad_v1 = grad_v2 * (math.sin(v1) if sin_for_cos else math.cos(v1))  # d sin(a)/da = cos(a)
+    grad_x = grad_v1 * y  # d(a * b)/da = b
+    grad_y = grad_v1 * x  # d(a * b)/db = a
+    return v4, (grad_x, grad_y, grad_z)
+
+
+def backward_program_sin_for_cos(x: float, y: float, z: float) -> Any:
+    return backward_program(x, y, z, sin_for_cos=True)
+
+
+def backward_program_forgetting_the_other_factor(x: float, y: float, z: float) -> Any:
+    return backward_program(x, y, z, one_factor=True)  # grad_v2 = grad_v4, not grad_v4 * v3
+
+
+def reused_gradient(x: float, w: float, keep: str = "both") -> tuple[float, tuple[float, float]]:
+    """The solution; ``keep`` "outer" or "inner" overwrites instead of adding (wrong)."""
+    v1 = x * w
+    v2 = math.tanh(v1)
+    v3 = v2 * w
+    grad_v3 = 1.0
+    grad_v2 = grad_v3 * w  # d(a * b)/da = b
+    grad_w = grad_v3 * v2  # d(a * b)/db = a: w's use as the outer factor
+    grad_v1 = grad_v2 * (1 - v2 * v2)  # d tanh(a)/da = 1 - tanh(a)^2
+    grad_x = grad_v1 * w  # d(a * b)/da = b
+    inner = grad_v1 * x  # d(a * b)/db = a: w's use inside tanh
+    if keep == "both":
+        grad_w += inner
+    elif keep == "inner":
+        grad_w = inner
+    return v3, (grad_x, grad_w)
+
+
+def reused_gradient_outer_use_only(x: float, w: float) -> Any:
+    return reused_gradient(x, w, keep="outer")
+
+
+def reused_gradient_overwritten(x: float, w: float) -> Any:
+    return reused_gradient(x, w, keep="inner")  # = where += belongs: the outer share is lost
+
+
 # checker name -> (solution, wrong answers with a fragment their message must contain)
 SOLUTIONS: dict[str, tuple[Callable[..., Any], list[tuple[Callable[..., Any], str]]]] = {
     "check_chain_rule": (chain_rule, [(chain_rule_without_the_outer_derivative, "dL/du = 2u")]),
@@ -433,5 +488,19 @@ SOLUTIONS: dict[str, tuple[Callable[..., Any], list[tuple[Callable[..., Any], st
     "check_hessian_vector_product": (
         hessian_vector_product,
         [(gradient_instead_of_hvp, "create_graph=True")],
+    ),
+    "check_backward_program": (
+        backward_program,
+        [
+            (backward_program_sin_for_cos, "derivative of sin(a) is cos(a)"),
+            (backward_program_forgetting_the_other_factor, "other factor of the product"),
+        ],
+    ),
+    "check_reused_gradient": (
+        reused_gradient,
+        [
+            (reused_gradient_outer_use_only, "grad_w += grad_v1 * x"),
+            (reused_gradient_overwritten, "do not overwrite"),
+        ],
     ),
 }

@@ -16,17 +16,19 @@ worked out independently (the formula, finite differences, a hand-made table):
 check_topological_order: not attempted yet (the function still raises NotImplementedError)
 
 The checkers live by notebook in ``foundations`` (1 to 4), ``training`` (5 to 8) and
-``deep`` (9 to 12); what they share in ``checking``.
+``deep`` (9 to 13); what they share in ``checking``.
 
 May import: its own modules. Nothing optional.
 """
 
 from nn.exercises.checking import ExerciseError
 from nn.exercises.deep import (
+    check_backward_program,
     check_clip_by_norm,
     check_early_stopping,
     check_hessian_vector_product,
     check_newton,
+    check_reused_gradient,
     check_swish,
 )
 from nn.exercises.foundations import (
@@ -48,6 +50,7 @@ from nn.exercises.training import (
 
 __all__ = [
     "ExerciseError",
+    "check_backward_program",
     "check_central_difference",
     "check_chain_rule",
     "check_clip_by_norm",
@@ -61,6 +64,7 @@ __all__ = [
     "check_momentum_step",
     "check_neuron",
     "check_newton",
+    "check_reused_gradient",
     "check_softmax",
     "check_swish",
     "check_topological_order",

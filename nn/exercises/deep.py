@@ -1,5 +1,5 @@
-"""Exercises of notebooks 9 to 12: swish, clipping by norm, early stopping, Newton's method
-and a Hessian-vector product.
+"""Exercises of notebooks 9 to 13: swish, clipping by norm, early stopping, Newton's method,
+a Hessian-vector product, and backward programs written by hand.
 
 May import: ``autograd``, ``nn`` (its modules and optimizers, as the reference to compare
 with, inside the checkers), ``nn.exercises.checking`` and the standard library.
@@ -15,10 +15,12 @@ from autograd import GradcheckError, Value, grad, gradcheck
 from nn.exercises.checking import ExerciseError, call, checker, close, number, short
 
 __all__ = [
+    "check_backward_program",
     "check_clip_by_norm",
     "check_early_stopping",
     "check_hessian_vector_product",
     "check_newton",
+    "check_reused_gradient",
     "check_swish",
 ]
 
@@ -170,3 +172,101 @@ def check_hessian_vector_product(
                 f"{[round(g, 6) for g in got]}: take the gradient with create_graph=True, "
                 "form the sum of gradient_i * v_i, and take the gradient of that"
             )
+
+
+# ------------------------------------------------------ 13. backprop is a program
+
+
+def _value_and_grads(name: str, fn: Callable[..., object], args: tuple[float, ...]) -> list[float]:
+    """The student's program at ``args``: [value, one gradient per input], as numbers."""
+    result = call(name, fn, *args)
+    try:
+        value, grads = result
+        grads = list(grads)
+    except (TypeError, ValueError):
+        raise ExerciseError(
+            f"{name} should return (value, (gradients...)), as a traced program does; "
+            f"got {short(result)}"
+        ) from None
+    if len(grads) != len(args):
+        raise ExerciseError(
+            f"{name} should return {len(args)} gradients, one per input, got {len(grads)}"
+        )
+    return [number(name, value, "the value")] + [number(name, g, "a gradient") for g in grads]
+
+
+@checker("Your backward program of sin(x y) e^z gives the right value and all three gradients.")
+def check_backward_program(my_backward: Callable[[float, float, float], object]) -> None:
+    """Notebook 13: ``my_backward(x, y, z)`` is the traced program of
+    f(x, y, z) = sin(x y) exp(z), written by hand over floats: (f, (df/dx, df/dy, df/dz))."""
+    for x, y, z in ((0.5, -1.2, 0.3), (2.0, 0.7, -1.0), (-1.3, 2.2, 0.0), (0.0, 3.0, 1.5)):
+        got = _value_and_grads("my_backward", my_backward, (x, y, z))
+        s, c, e = math.sin(x * y), math.cos(x * y), math.exp(z)
+        expected = [s * e, c * y * e, c * x * e, s * e]  # worked out by hand
+        others = (None, y, x, None)  # the factor the chain rule brings to df/dx, df/dy
+        for name, g, want, other in zip(("f", "df/dx", "df/dy", "df/dz"), got, expected, others):
+            if close(g, want, abs_=1e-12):
+                continue
+            if name == "f":
+                hint = "the forward pass: v1 = x * y, v2 = sin(v1), v3 = exp(z), v4 = v2 * v3"
+            elif name == "df/dz":
+                hint = (
+                    "grad_v3 = grad_v4 * v2 (the other factor of the product), then "
+                    "grad_z = grad_v3 * v3, since d exp(a)/da = exp(a)"
+                )
+            elif other is not None and close(g, c * other, abs_=1e-12):
+                hint = (
+                    "the gradient arriving at sin(x * y) is the other factor of the product, "
+                    "grad_v2 = grad_v4 * v3 = exp(z): multiply by it"
+                )
+            elif other is not None and close(g, s * other * e, abs_=1e-12):
+                hint = "the local derivative of sin(a) is cos(a): grad_v1 = grad_v2 * cos(v1)"
+            else:
+                hint = (
+                    "grad_v1 = grad_v2 * cos(v1), then grad_x = grad_v1 * y and "
+                    "grad_y = grad_v1 * x"
+                )
+            raise ExerciseError(
+                f"at (x, y, z) = ({x}, {y}, {z}) {name} should be {want:.10g}, yours gives "
+                f"{g:.10g}: {hint}"
+            )
+
+
+@checker("w is used twice, and its gradient adds both uses: that is the +=.")
+def check_reused_gradient(my_backward: Callable[[float, float], object]) -> None:
+    """Notebook 13: ``my_backward(x, w)`` is the traced program of g(x, w) = tanh(x w) w,
+    by hand: (g, (dg/dx, dg/dw)), w's gradient collected from both its uses."""
+    for x, w in ((0.5, 2.0), (-1.0, 0.7), (1.5, -1.2), (2.0, -0.4)):
+        got = _value_and_grads("my_backward_reusing_w", my_backward, (x, w))
+        t = math.tanh(x * w)
+        outer, inner = t, (1 - t * t) * x * w  # dg/dw: w as the outer factor, w inside tanh
+        expected = [t * w, (1 - t * t) * w * w, outer + inner]
+        value, dx, dw = got
+        where = f"at (x, w) = ({x}, {w})"
+        if not close(value, expected[0], abs_=1e-12):
+            raise ExerciseError(
+                f"{where} g should be {expected[0]:.10g}, yours gives {value:.10g}: "
+                "the forward pass is v1 = x * w, v2 = tanh(v1), v3 = v2 * w"
+            )
+        if not close(dx, expected[1], abs_=1e-12):
+            raise ExerciseError(
+                f"{where} dg/dx should be {expected[1]:.10g}, yours gives {dx:.10g}: "
+                "grad_v2 = grad_v3 * w, grad_v1 = grad_v2 * (1 - v2 * v2), grad_x = grad_v1 * w"
+            )
+        if close(dw, expected[2], abs_=1e-12):
+            continue
+        if close(dw, outer, abs_=1e-12):
+            hint = (
+                "that is only w's use as the outer factor (tanh(x w)); w is used inside tanh "
+                "too: add that use's share, grad_w += grad_v1 * x"
+            )
+        elif close(dw, inner, abs_=1e-12):
+            hint = (
+                "that is only w's use inside tanh; w is also the outer factor, whose share is "
+                "grad_v3 * v2: add the two with +=, do not overwrite one with the other"
+            )
+        else:
+            hint = "w is used twice: its gradient is the sum of both uses' shares (+=)"
+        raise ExerciseError(
+            f"{where} dg/dw should be {expected[2]:.10g}, yours gives {dw:.10g}: {hint}"
+        )
