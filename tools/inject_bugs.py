@@ -92,10 +92,23 @@ def definition(source: str, dotted: str) -> ast.FunctionDef | ast.ClassDef:
     return found
 
 
+def _assigned(module: ast.Module, expr: ast.expr) -> ast.expr:
+    """``expr`` itself, or for a bare name the value assigned to it at module level."""
+    if isinstance(expr, ast.Name):
+        for node in module.body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == expr.id for t in node.targets
+            ):
+                return node.value
+    return expr
+
+
 def table_entry(source: str, op: str, part: str) -> ast.expr:
     """Part of the op table's ``Op(name, arity, forward, rule, ..., code=Code(...))`` entry:
-    ``rule`` (its fourth argument) or ``code`` (its ``code=``)."""
-    for node in ast.walk(ast.parse(source)):
+    ``rule`` (its fourth argument) or ``code`` (its ``code=``). A part given by name
+    (``code=_POW_CODE``) is that module-level assignment's value."""
+    module = ast.parse(source)
+    for node in ast.walk(module):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
@@ -104,11 +117,11 @@ def table_entry(source: str, op: str, part: str) -> ast.expr:
             and isinstance(node.args[0], ast.Constant)
             and node.args[0].value == op
         ):
-            if part == "rule" and len(node.args) >= 4:
-                return node.args[3]
-            code = [k.value for k in node.keywords if k.arg == "code"]
-            if part == "code" and code:
-                return code[0]
+            found: list[ast.expr] = [k.value for k in node.keywords if k.arg == "code"]
+            if part == "rule":
+                found = node.args[3:4]
+            if found:
+                return _assigned(module, found[0])
             raise PatchDidNotApply(f"the op table's entry {op!r} has no {part}")
     raise PatchDidNotApply(f"no entry {op!r} in the op table")
 
