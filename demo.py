@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograd import Value, no_grad
+from autograd import Value
 from nn import MLP, SGD, LinearLR, evaluate, fit, make_moons
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -75,26 +75,24 @@ def draw_neuron(o: Value, leaves: dict[str, Value]) -> None:
 
 
 def plot_decision_boundary(model: MLP, X: list[list[float]], y: list[int]) -> None:
+    """The trained network's decision map in the projector style of the notebooks
+    (nn.plot): regions, the boundary where the score crosses 0, the points, axis labels
+    and a legend."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    steps = 60
-    xs = [-1.5 + 4.0 * i / (steps - 1) for i in range(steps)]
-    ys = [-1.0 + 2.5 * j / (steps - 1) for j in range(steps)]
-    with no_grad():  # evaluation only: no graph
-        scores = [[model([a, b]).data for a in xs] for b in ys]  # type: ignore[union-attr]
-    low, high = min(map(min, scores)), max(map(max, scores))
-    fig, ax = plt.subplots(figsize=(6, 4.5))
-    # score < 0 predicts -1 (blue points), score > 0 predicts +1 (red points)
-    ax.contourf(xs, ys, scores, levels=[low, 0.0, high], colors=["#bcd3f2", "#f5c6b8"])
-    ax.contour(xs, ys, scores, levels=[0.0], colors="k", linewidths=1)
-    ax.scatter([p[0] for p in X], [p[1] for p in X], c=y, cmap="coolwarm", edgecolors="k", s=25)
-    ax.set_title("MLP(2, [16, 16, 1]) on moons: decision boundary")
-    path = OUT / "moons_decision_boundary.png"
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
+    from nn.plot import plot_decision_boundary as decision_map
+    from nn.plot import projector_style
+
+    with projector_style():
+        fig, ax = plt.subplots(figsize=(9, 6))
+        decision_map(model, X, y, ax, names={-1: "class -1", 1: "class +1"},
+                     title="MLP(2, [16, 16, 1]) on moons: decision boundary")  # fmt: skip
+        path = OUT / "moons_decision_boundary.png"
+        fig.savefig(path, dpi=120, bbox_inches="tight")
+        plt.close(fig)
     print(f"decision boundary: {path}")
 
 
