@@ -1,6 +1,9 @@
-"""Shared test set-up: the `autograd` under test must be chainrule's; hypothesis profiles."""
+"""Shared test set-up: the `autograd` under test must be chainrule's; hypothesis profiles;
+the ``collector_off`` fixture."""
 
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         test._hypothesis_internal_use_settings = settings(
             used, max_examples=used.max_examples * int(factor)
         )
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    """The cyclic garbage collector off for one test: what reference counting alone frees
+    (chainrule's graphs, but not micrograd's closures) is freed at once."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

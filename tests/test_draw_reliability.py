@@ -3,10 +3,8 @@ names, reference cycles, and a renderer forced past the size limit."""
 
 from __future__ import annotations
 
-import gc
 import sys
 import weakref
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,16 +21,6 @@ any_text = st.text(st.characters(blacklist_categories=()), max_size=30)  # surro
 
 def renderers() -> list[str]:
     return [r for r in render.RENDERERS if render.find_renderer(r) is not None]
-
-
-@pytest.fixture
-def collector_off() -> Iterator[None]:
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @settings(max_examples=200)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterator
 
 import pytest
 
@@ -13,16 +12,6 @@ import nn
 from autograd import Constant, Value
 from nn import MLP, CallRecord, Layer, Linear, Module, ModuleCall, ReLU, Sequential, record_calls
 from nn.stats import dead_relu_fraction, grad_norms, gradient_flow
-
-
-@pytest.fixture
-def collector_off() -> Iterator[None]:
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def live_values() -> int:
